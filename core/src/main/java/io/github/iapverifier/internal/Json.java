@@ -1,0 +1,43 @@
+package io.github.iapverifier.internal;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Map;
+
+/** Parses untrusted JSON objects with nimbus, after strict UTF-8 decoding. */
+public final class Json {
+
+  private Json() {}
+
+  /**
+   * Parses bytes as a JSON object.
+   *
+   * @param utf8 the bytes, not null
+   * @return the members, or null when the bytes are not valid UTF-8 or not one JSON object (with
+   *     unique member names)
+   */
+  public static Map<String, Object> parseObject(byte[] utf8) {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(utf8))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+    try {
+      // nimbus's Gson-backed parser rejects duplicate member names of the object it returns.
+      return JSONObjectUtils.parse(text);
+    } catch (ParseException | RuntimeException e) {
+      return null;
+    }
+  }
+}
