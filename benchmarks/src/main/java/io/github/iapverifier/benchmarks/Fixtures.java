@@ -96,6 +96,25 @@ public final class Fixtures {
   }
 
   /**
+   * Creates fixtures with another signing key (and other decoys), for key rotation.
+   *
+   * @param seed selects the key; {@link #create()} uses 20260115
+   * @return fixtures, thread-safe
+   */
+  public static Fixtures create(long seed) {
+    return new Fixtures(seed);
+  }
+
+  /**
+   * Returns the signing key as one JWK (JSON object text), to compose key sets.
+   *
+   * @return JSON text
+   */
+  public String jwk() {
+    return jwk(keyId, publicKey);
+  }
+
+  /**
    * Returns the JWKS document holding the signing key and four decoys.
    *
    * @return JSON text

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Reproduces benchmarks/RESULTS.md: every JMH benchmark on JDK 17 and JDK 25, with 1 and 2
+# threads and -prof gc, then `openssl speed ecdsap256` and the key-rotation stress, into
+# benchmarks/results/<date>/ (raw JMH JSON and logs, load averages, machine, tables.md).
+# About 10 minutes on the 2-core reference machine.
+#
+#   benchmarks/run.sh            full run (what RESULTS.md quotes)
+#   benchmarks/run.sh --smoke    one short iteration of each benchmark on the default JDK, 1 thread,
+#                                plus a 10 s rotation stress; for CI, under 2 minutes; judges nothing
+#   benchmarks/run.sh --rebuild  rebuild the jar first, then the full run
+#
+# Environment: JDK17 and JDK25 (paths to java) override the JDKs; JMH_EXTRA adds JMH options.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+jar="$here/target/benchmarks.jar"
+mode=full
+rebuild=false
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) mode=smoke ;;
+    --rebuild) rebuild=true ;;
+    *) echo "usage: $0 [--smoke] [--rebuild]" >&2; exit 2 ;;
+  esac
+done
+
+pick_java() { # first existing java among the arguments
+  for j in "$@"; do
+    if [ -n "$j" ] && [ -x "$j" ]; then echo "$j"; return 0; fi
+  done
+  return 1
+}
+JDK17="${JDK17:-$(pick_java /usr/lib/jvm/java-17-openjdk-amd64/bin/java "$(command -v java || true)")}"
+JDK25="${JDK25:-$(pick_java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/java-25-openjdk-amd64/bin/java || true)}"
+
+# Build when the jar is missing or older than any source of core or benchmarks.
+if $rebuild || [ ! -f "$jar" ] || [ -n "$(find "$root/core/src/main" "$here/src/main" "$here/pom.xml" "$root/core/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
+  echo "== building $jar"
+  (cd "$root" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
+fi
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+if [ "$mode" = smoke ]; then
+  start=$(date +%s)
+  echo "== smoke: every benchmark once, briefly, on $("$JDK17" -version 2>&1 | head -1)"
+  # -foe: a benchmark that throws fails the smoke run; the scores mean nothing at this length.
+  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true ${JMH_EXTRA:-}
+  "$JDK17" -cp "$jar" io.github.iapverifier.benchmarks.KeyRotationStress 8 2
+  echo "== smoke passed in $(( $(date +%s) - start )) s"
+  exit 0
+fi
+
+out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+start=$(date +%s)
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cores: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "kernel: $(uname -r)"
+  echo "openssl: $(openssl version 2>/dev/null || echo none)"
+  echo "jdk17: $("$JDK17" -version 2>&1 | sed -n 2p)"
+  if [ -n "$JDK25" ]; then echo "jdk25: $("$JDK25" -version 2>&1 | sed -n 2p)"; fi
+  echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (modified)')"
+} | tee "$out/machine.txt"
+
+# One fork per benchmark; 4 x 1 s warm-up, 5 x 1 s measured: ~11 s each with fork start-up.
+JMH_OPTS=(-f 1 -wi 4 -w 1s -i 5 -r 1s -prof gc -foe true)
+
+run_jmh() { # label java threads
+  local label=$1 java=$2 threads=$3
+  echo "== JMH $label, $threads thread(s); load before: $(load)" | tee -a "$out/load.txt"
+  "$java" -jar "$jar" "${JMH_OPTS[@]}" -t "$threads" ${JMH_EXTRA:-} \
+    -rf json -rff "$out/$label-t$threads.json" > "$out/$label-t$threads.log" 2>&1
+  grep -A100 '^Benchmark ' "$out/$label-t$threads.log" | grep -v 'gc\.\(count\|time\|alloc\.rate \)' || true
+  echo "   load after $label t$threads: $(load)" | tee -a "$out/load.txt"
+}
+
+for threads in 1 2; do
+  run_jmh jdk17 "$JDK17" "$threads"
+  if [ -n "$JDK25" ]; then run_jmh jdk25 "$JDK25" "$threads"; fi
+done
+
+echo "== openssl speed -seconds 5 ecdsap256; load before: $(load)" | tee -a "$out/load.txt"
+openssl speed -seconds 5 ecdsap256 > "$out/openssl.txt" 2>&1 || true
+tail -3 "$out/openssl.txt"
+echo "   load after openssl: $(load)" | tee -a "$out/load.txt"
+
+for label in jdk17 jdk25; do
+  java=$JDK17; [ "$label" = jdk25 ] && java=$JDK25
+  [ -n "$java" ] || continue
+  echo "== key rotation stress, $label, 12 s, 2 threads; load before: $(load)" | tee -a "$out/load.txt"
+  "$java" -cp "$jar" io.github.iapverifier.benchmarks.KeyRotationStress 12 2 2>&1 \
+    | grep -v ' INFO \| WARN ' | tee "$out/rotation-$label.txt"
+  echo "   load after rotation $label: $(load)" | tee -a "$out/load.txt"
+done
+
+python3 "$here/summarize.py" "$out" > "$out/tables.md"
+cat "$out/tables.md"
+echo "== done in $(( $(date +%s) - start )) s; results in $out"

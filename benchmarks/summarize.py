@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Turns one run.sh result folder (JMH JSON per JDK and thread count) into the markdown tables of
+RESULTS.md: ops/s with JMH's 99.9% error, ns per call (per thread), B/op, iap-verifier's ratio
+against each peer, two-thread scaling, and the openssl verify/s. Reads only what run.sh wrote."""
+import json
+import os
+import re
+import sys
+
+folder = sys.argv[1]
+runs = {}  # (jdk, threads) -> {benchmark: record}
+for name in sorted(os.listdir(folder)):
+    m = re.fullmatch(r"(jdk\d+)-t(\d+)\.json", name)
+    if not m:
+        continue
+    with open(os.path.join(folder, name)) as f:
+        data = json.load(f)
+    runs[(m.group(1), int(m.group(2)))] = {
+        r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]: r for r in data
+    }
+
+cols = sorted(runs)
+benchmarks = []
+for c in cols:
+    for b in runs[c]:
+        if b not in benchmarks:
+            benchmarks.append(b)
+order = ["NeverSeenBenchmark", "CacheHitBenchmark", "RealisticMixBenchmark", "SignatureBenchmark"]
+benchmarks.sort(key=lambda b: (order.index(b.split(".")[0]) if b.split(".")[0] in order else 9, b))
+
+
+def fmt(x):
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:,.1f}"
+    return f"{x:,.2f}"
+
+
+def cell(rec, threads):
+    pm = rec["primaryMetric"]
+    score, err = pm["score"], pm["scoreError"]
+    ns = threads * 1e9 / score if score else float("nan")
+    alloc = rec.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm", {}).get("score")
+    lat = f"{ns / 1000:,.1f} µs" if ns >= 10_000 else f"{ns:,.0f} ns"
+    b = "n/a" if alloc is None else f"{alloc:,.0f} B"
+    e = "" if err != err else f" ± {fmt(err)}"  # NaN error with one iteration
+    return f"{fmt(score)}{e} | {lat} | {b}"
+
+
+print("| benchmark | " + " | ".join(f"{j} t{t}: ops/s | per call | B/op" for j, t in cols) + " |")
+print("|---|" + "---|---|---|" * len(cols))
+for b in benchmarks:
+    cells = [cell(runs[c][b], c[1]) if b in runs[c] else "– | – | –" for c in cols]
+    print(f"| {b} | " + " | ".join(cells) + " |")
+
+print()
+print("iap-verifier never-seen vs each peer (same JDK, same threads):")
+print()
+peers = [b for b in benchmarks if b.startswith("NeverSeenBenchmark.") and b != "NeverSeenBenchmark.iapVerifier"]
+print("| peer | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
+print("|---|" + "---|" * len(cols))
+for p in peers:
+    row = []
+    for c in cols:
+        r = runs[c]
+        if p in r and "NeverSeenBenchmark.iapVerifier" in r:
+            row.append(f"{r['NeverSeenBenchmark.iapVerifier']['primaryMetric']['score'] / r[p]['primaryMetric']['score']:.1f}×")
+        else:
+            row.append("–")
+    print(f"| {p.split('.')[1]} | " + " | ".join(row) + " |")
+
+print()
+print("Two threads vs one (same JDK):")
+print()
+jdks = sorted({j for j, _ in cols})
+print("| benchmark | " + " | ".join(jdks) + " |")
+print("|---|" + "---|" * len(jdks))
+for b in benchmarks:
+    row = []
+    for j in jdks:
+        one, two = runs.get((j, 1), {}).get(b), runs.get((j, 2), {}).get(b)
+        row.append(f"{two['primaryMetric']['score'] / one['primaryMetric']['score']:.2f}×" if one and two else "–")
+    print(f"| {b} | " + " | ".join(row) + " |")
+
+ossl = os.path.join(folder, "openssl.txt")
+if os.path.exists(ossl):
+    with open(ossl) as f:
+        for line in f:
+            m = re.match(r"\s*256 bits ecdsa \(nistp256\)\s+([\d.]+)s\s+([\d.]+)s\s+([\d.]+)\s+([\d.]+)", line)
+            if m:
+                print()
+                print(f"openssl speed ecdsap256: sign {float(m.group(3)):,.0f}/s, verify {float(m.group(4)):,.0f}/s (one core)")
+                for c in cols:
+                    r = runs[c].get("NeverSeenBenchmark.iapVerifier")
+                    if r and c[1] == 1:
+                        print(f"- {c[0]} iap-verifier never-seen / openssl verify: {r['primaryMetric']['score'] / float(m.group(4)):.2f}")
