@@ -136,7 +136,8 @@ public class RealisticMixBenchmark {
       // The user's token expired: IAP sends a new one, which the app has never seen.
       String token = fresh[nextFresh.getAndIncrement() & (FRESH - 1)];
       users.remaining[u] = quota[u] - 1;
-      users.repeat[u] = new String(token);
+      // new String(String) would share the byte array, letting equals short-circuit; copy it.
+      users.repeat[u] = new String(token.toCharArray());
       return verifier.verify(token);
     }
     users.remaining[u]--;
