@@ -40,7 +40,9 @@ if $rebuild || [ ! -f "$jar" ] || [ -n "$(find "$root/core/src/main" "$here/src/
   (cd "$root" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
 fi
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+load() { # 1/5/15-minute load averages and the busiest other processes, to judge the noise
+  echo "$(cut -d' ' -f1-3 /proc/loadavg) [top: $(ps -eo pcpu=,comm= --sort=-pcpu | head -3 | awk '{printf "%s %s%%; ", $2, $1}')]"
+}
 
 if [ "$mode" = smoke ]; then
   start=$(date +%s)
@@ -58,7 +60,7 @@ start=$(date +%s)
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cores: $(nproc)"
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), $(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') MHz, hypervisor $(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor: *//p')"
   echo "kernel: $(uname -r)"
   echo "openssl: $(openssl version 2>/dev/null || echo none)"
   echo "jdk17: $("$JDK17" -version 2>&1 | sed -n 2p)"

@@ -41,9 +41,10 @@ def cell(rec, threads):
     pm = rec["primaryMetric"]
     score, err = pm["score"], pm["scoreError"]
     ns = threads * 1e9 / score if score else float("nan")
-    alloc = rec.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm", {}).get("score")
+    sm = rec.get("secondaryMetrics", {})
+    alloc = (sm.get("gc.alloc.rate.norm") or sm.get("·gc.alloc.rate.norm") or {}).get("score")
     lat = f"{ns / 1000:,.1f} µs" if ns >= 10_000 else f"{ns:,.0f} ns"
-    b = "n/a" if alloc is None else f"{alloc:,.0f} B"
+    b = "n/a" if alloc is None else (f"{alloc:,.1f} B" if alloc < 10 else f"{alloc:,.0f} B")
     e = "" if err != err else f" ± {fmt(err)}"  # NaN error with one iteration
     return f"{fmt(score)}{e} | {lat} | {b}"
 
