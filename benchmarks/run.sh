@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces benchmarks/RESULTS.md: every JMH benchmark on JDK 17 and JDK 25, with 1 and 2
-# threads and -prof gc, then `openssl speed ecdsap256` and the key-rotation stress, into
-# benchmarks/results/<date>/ (raw JMH JSON and logs, load averages, machine, tables.md).
-# About 10 minutes on the 2-core reference machine.
+# threads and -prof gc, then a CPU-time-per-op cross-check (CpuTimePerOp), `openssl speed
+# ecdsap256` and the key-rotation stress, into benchmarks/results/<date>/ (raw JMH JSON and logs,
+# load averages, machine, tables.md). About 11-12 minutes on the 2-core reference machine.
 #
 #   benchmarks/run.sh            full run (what RESULTS.md quotes)
 #   benchmarks/run.sh --smoke    one short iteration of each benchmark on the default JDK, 1 thread,
@@ -83,6 +83,15 @@ run_jmh() { # label java threads
 for threads in 1 2; do
   run_jmh jdk17 "$JDK17" "$threads"
   if [ -n "$JDK25" ]; then run_jmh jdk25 "$JDK25" "$threads"; fi
+done
+
+for label in jdk17 jdk25; do
+  java=$JDK17; [ "$label" = jdk25 ] && java=$JDK25
+  [ -n "$java" ] || continue
+  echo "== CPU time per op (load-independent cross-check), $label; load before: $(load)" | tee -a "$out/load.txt"
+  "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
+    | grep -v ' INFO \| WARN ' | tee "$out/cpu-$label.txt"
+  echo "   load after cpu $label: $(load)" | tee -a "$out/load.txt"
 done
 
 echo "== openssl speed -seconds 5 ecdsap256; load before: $(load)" | tee -a "$out/load.txt"

@@ -96,3 +96,19 @@ if os.path.exists(ossl):
                     r = runs[c].get("NeverSeenBenchmark.iapVerifier")
                     if r and c[1] == 1:
                         print(f"- {c[0]} iap-verifier never-seen / openssl verify: {r['primaryMetric']['score'] / float(m.group(4)):.2f}")
+
+for label in ("jdk17", "jdk25"):
+    path = os.path.join(folder, f"cpu-{label}.txt")
+    if os.path.exists(path):
+        print()
+        with open(path) as f:
+            lines = [l.rstrip() for l in f if l.startswith("|") or l.startswith("CpuTimePerOp")]
+        print("\n".join(lines))
+for label in ("jdk17", "jdk25"):
+    path = os.path.join(folder, f"rotation-{label}.txt")
+    if os.path.exists(path):
+        print()
+        print(f"Key rotation stress, {label}:")
+        print()
+        with open(path) as f:
+            print("".join("    " + l for l in f))

@@ -1,0 +1,169 @@
+package io.github.iapverifier.benchmarks;
+
+import com.google.auth.oauth2.TokenVerifier;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.internal.Es256;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.security.Signature;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/**
+ * A cross-check of the JMH figures that holds on a busy machine: the CPU time the calling thread
+ * spends per operation ({@link ThreadMXBean#getCurrentThreadCpuTime()}), which other processes
+ * competing for the cores do not inflate the way they inflate wall-clock throughput. The same
+ * verifiers, tokens and String copies as the JMH benchmarks; the best of several rounds after
+ * warm-up is reported, with the garbage collector's time per operation over all rounds beside it
+ * (collection runs on other threads, so the thread's CPU time alone leaves it out; on one busy core
+ * it adds up).
+ *
+ * <p>It is a single-threaded loop around the same calls, not a JMH benchmark: use it to judge
+ * whether a target is met when the load average says the JMH run was disturbed, not instead of
+ * JMH.
+ *
+ * <pre>
+ * java --add-opens=java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
+ *     io.github.iapverifier.benchmarks.CpuTimePerOp
+ * </pre>
+ */
+public final class CpuTimePerOp {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static volatile Object sink;
+
+  private CpuTimePerOp() {}
+
+  @FunctionalInterface
+  interface Op {
+    Object run(int i) throws Exception;
+  }
+
+  /**
+   * Measures and prints a table.
+   *
+   * @param args ignored
+   * @throws Exception if a verifier rejects a fixture token
+   */
+  public static void main(String[] args) throws Exception {
+    Fixtures fx = Fixtures.create();
+    String[] tokens = fx.mintPool(0, 1024);
+    IapVerifier uncached = Peers.iapVerifier(fx, 0);
+    TokenVerifier google = Peers.googleTokenVerifier(fx, new AtomicInteger());
+    NimbusJwtDecoder spring = Peers.springNimbusJwtDecoder(fx, new AtomicInteger());
+    DefaultJWTProcessor<SecurityContext> nimbus = Peers.nimbusJwtProcessor(fx);
+    JwtConsumer jose4j = Peers.jose4jJwtConsumer(fx);
+    Es256 es256 = Es256.of(fx.publicKey());
+    Signature jdk = Signature.getInstance("SHA256withECDSAinP1363Format");
+    jdk.initVerify(fx.publicKey());
+    byte[][] inputs = new byte[64][];
+    byte[][] signatures = new byte[64][];
+    for (int i = 0; i < 64; i++) {
+      inputs[i] = Fixtures.signingInput(tokens[i]);
+      signatures[i] = Fixtures.signature(tokens[i]);
+    }
+    String repeated = fx.mint(7, 42);
+    IapVerifier cached = Peers.iapVerifier(fx, IapVerifier.Builder.DEFAULT_TOKEN_CACHE_SIZE);
+    cached.verify(repeated);
+    com.github.benmanes.caffeine.cache.Cache<String, Object> caffeine =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(IapVerifier.Builder.DEFAULT_TOKEN_CACHE_SIZE)
+            .expireAfterWrite(java.time.Duration.ofMinutes(10))
+            .build();
+    caffeine.put(repeated, "identity");
+    String[] copies = Fixtures.copies(repeated, 512);
+    VarHandle hash = stringHash();
+
+    System.out.printf(
+        Locale.ROOT, "CpuTimePerOp, JDK %s (thread CPU time, best round)%n", Runtime.version());
+    System.out.printf(
+        Locale.ROOT, "| %-34s | %14s | %12s | %13s |%n", "case", "CPU per op", "ops/s/core", "GC ms per 1k ops");
+    System.out.println("|---|---|---|---|");
+    boolean slowJdk = Runtime.version().feature() < 21;
+    int fast = 3_000;
+    int slow = slowJdk ? 300 : 1_000;
+    measure("NeverSeen iapVerifier", fast, i -> uncached.verify(tokens[i & 1023]));
+    measure("NeverSeen googleTokenVerifier", slow, i -> google.verify(tokens[i & 1023]));
+    measure("NeverSeen springNimbusJwtDecoder", slow, i -> spring.decode(tokens[i & 1023]));
+    measure("NeverSeen nimbusJwtProcessor", slow, i -> nimbus.process(tokens[i & 1023], null));
+    measure("NeverSeen jose4jJwtConsumer", slow, i -> jose4j.processToClaims(tokens[i & 1023]));
+    measure(
+        "Signature es256",
+        fast,
+        i -> es256.verify(inputs[i & 63], inputs[i & 63].length, signatures[i & 63]));
+    measure(
+        "Signature jdkP1363",
+        slow,
+        i -> {
+          jdk.update(inputs[i & 63]);
+          return jdk.verify(signatures[i & 63]);
+        });
+    measure(
+        "CacheHit iapVerifier",
+        2_000_000,
+        i -> {
+          String s = copies[i & 511];
+          hash.set(s, 0);
+          return cached.verify(s);
+        });
+    measure(
+        "CacheHit caffeineStringKey",
+        2_000_000,
+        i -> {
+          String s = copies[i & 511];
+          hash.set(s, 0);
+          return caffeine.getIfPresent(s);
+        });
+  }
+
+  private static void measure(String name, int n, Op op) throws Exception {
+    // Warm up for at least 3 rounds and 3 s, so C2 has compiled the hot path before timing.
+    long warmUntil = System.nanoTime() + 3_000_000_000L;
+    for (int round = 0; round < 3 || System.nanoTime() < warmUntil; round++) {
+      loop(n, op);
+    }
+    long gc0 = gcMillis();
+    long best = Long.MAX_VALUE;
+    int rounds = 5;
+    for (int round = 0; round < rounds; round++) {
+      long t0 = THREADS.getCurrentThreadCpuTime();
+      loop(n, op);
+      best = Math.min(best, THREADS.getCurrentThreadCpuTime() - t0);
+    }
+    double gcPerKiloOp = (gcMillis() - gc0) * 1000.0 / ((double) n * rounds);
+    double ns = (double) best / n;
+    System.out.printf(
+        Locale.ROOT,
+        "| %-34s | %14s | %,12.0f | %13.2f |%n",
+        name,
+        ns >= 10_000 ? String.format(Locale.ROOT, "%.1f us", ns / 1000) : String.format(Locale.ROOT, "%.0f ns", ns),
+        1e9 / ns,
+        gcPerKiloOp);
+  }
+
+  private static void loop(int n, Op op) throws Exception {
+    for (int i = 0; i < n; i++) {
+      sink = op.run(i);
+    }
+  }
+
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
+  }
+
+  private static VarHandle stringHash() throws ReflectiveOperationException {
+    return MethodHandles.privateLookupIn(String.class, MethodHandles.lookup())
+        .findVarHandle(String.class, "hash", int.class);
+  }
+}
