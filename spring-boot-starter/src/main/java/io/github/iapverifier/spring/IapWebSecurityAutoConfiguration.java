@@ -9,10 +9,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderNotFoundException;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -22,7 +26,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * their own chain apply {@link IapConfigurer#iap()} to it.
  *
  * <p>Ordered before Spring Boot's own web security (3.5 and 4.x class names), whose default
- * chains (form login, HTTP basic) would otherwise take the place of IAP's.
+ * chains (form login, HTTP basic) would otherwise take the place of IAP's, and whose generated
+ * in-memory user the default chain replaces by an authentication manager that accepts no
+ * password at all.
  */
 @AutoConfiguration(
     after = IapAutoConfiguration.class,
@@ -30,9 +36,11 @@ import org.springframework.security.web.SecurityFilterChain;
       // Spring Boot 4.x
       "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
       "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
       // Spring Boot 3.5
       "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-      "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"
+      "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration",
+      "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"
     })
 @ConditionalOnProperty(prefix = "iap", name = "enabled", havingValue = "true", matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -91,6 +99,24 @@ public final class IapWebSecurityAutoConfiguration {
           sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
       http.with(IapConfigurer.iap(), Customizer.withDefaults());
       return http.build();
+    }
+
+    /**
+     * Takes the place of Spring Boot's generated in-memory user (and its "generated security
+     * password" warning): behind IAP nobody logs in with a password.
+     */
+    @Bean
+    @ConditionalOnMissingBean({
+      AuthenticationManager.class,
+      AuthenticationProvider.class,
+      UserDetailsService.class
+    })
+    AuthenticationManager iapNoPasswordAuthenticationManager() {
+      return authentication -> {
+        throw new ProviderNotFoundException(
+            "IAP authenticates every request through its signed header; no other"
+                + " authentication is configured");
+      };
     }
   }
 }
