@@ -18,24 +18,19 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootApplication
 public class CustomChainApplication {
 
+  // tag::chain[]
   @Bean
   SecurityFilterChain appSecurity(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(
-            requests ->
-                requests
-                    .requestMatchers("/public")
-                    .permitAll()
-                    .requestMatchers("/admin/**")
-                    .hasRole("ADMIN")
-                    .requestMatchers("/corp/**")
-                    .hasAuthority("IAP_ACCESS_LEVEL_corp_devices")
-                    .requestMatchers("/audit/**")
-                    .hasAuthority("AUDITOR")
-                    .anyRequest()
-                    .hasAuthority("IAP_DOMAIN_example.com"))
+    http.authorizeHttpRequests(requests -> requests
+            .requestMatchers("/public").permitAll()
+            .requestMatchers("/admin/**").hasRole("ADMIN")     // iap.authorities.ROLE_ADMIN
+            .requestMatchers("/corp/**").hasAuthority("IAP_ACCESS_LEVEL_corp_devices")
+            .requestMatchers("/audit/**").hasAuthority("AUDITOR")
+            .anyRequest().hasAuthority("IAP_DOMAIN_example.com"))
         .with(IapConfigurer.iap(), Customizer.withDefaults());
     return http.build();
   }
+  // end::chain[]
 
   @RestController
   static class Endpoints {

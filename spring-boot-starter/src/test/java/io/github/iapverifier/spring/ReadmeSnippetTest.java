@@ -1,0 +1,69 @@
+package io.github.iapverifier.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps README-snippet.md true: its code blocks are the tagged regions of the files the
+ * quick-start and custom-chain tests run ({@link QuickStartTest}, {@link CustomChainTest}).
+ */
+class ReadmeSnippetTest {
+
+  private static final Path TEST = Path.of("src/test");
+
+  @Test
+  void readmeWhenQuickStartThenYmlIsTheTestedOne() throws IOException {
+    assertThat(readme()).contains("```yaml\n" + region(TEST.resolve("resources/quickstart.yml"), "yml") + "```");
+  }
+
+  @Test
+  void readmeWhenQuickStartThenControllerIsTheTestedOne() throws IOException {
+    assertThat(readme())
+        .contains(
+            "```java\n"
+                + region(
+                    TEST.resolve("java/io/github/iapverifier/spring/quickstart/HelloController.java"),
+                    "controller")
+                + "```");
+  }
+
+  @Test
+  void readmeWhenOwnChainThenChainIsTheTestedOne() throws IOException {
+    assertThat(readme())
+        .contains(
+            "```java\n"
+                + region(
+                    TEST.resolve(
+                        "java/io/github/iapverifier/spring/customchain/CustomChainApplication.java"),
+                    "chain")
+                + "```");
+  }
+
+  private static String readme() throws IOException {
+    return Files.readString(Path.of("README-snippet.md"));
+  }
+
+  /** The lines between "tag::NAME[]" and "end::NAME[]", de-indented, each ending with a newline. */
+  static String region(Path file, String name) throws IOException {
+    String text = Files.readString(file);
+    int start = text.indexOf('\n', text.indexOf("tag::" + name + "[]")) + 1;
+    int end = text.lastIndexOf('\n', text.indexOf("end::" + name + "[]")) + 1;
+    assertThat(start).as("tag " + name + " in " + file).isPositive();
+    String[] lines = text.substring(start, end).split("\n", -1);
+    int indent = Integer.MAX_VALUE;
+    for (String line : lines) {
+      if (!line.isBlank()) {
+        indent = Math.min(indent, line.length() - line.stripLeading().length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < lines.length - 1; i++) {
+      out.append(lines[i].isBlank() ? "" : lines[i].substring(indent)).append('\n');
+    }
+    return out.toString();
+  }
+}
