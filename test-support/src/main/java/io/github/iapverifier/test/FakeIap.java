@@ -25,8 +25,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,23 +187,20 @@ public final class FakeIap implements AutoCloseable {
    * @return a signed assertion that a correct verifier rejects (accepts for {@code NOT_SET})
    */
   public String token(SecureTokenTest type) {
-    Objects.requireNonNull(type, "type");
-    TokenBuilder token = token();
-    Instant now = clock.instant();
-    switch (type) {
-      case SIGNATURE:
-        return token.signedWithUnpublishedKey().build();
-      case FUTURE_ISSUE:
-        return token.issuedAt(now.plus(Duration.ofMinutes(5))).build();
-      case PAST_EXPIRATION:
-        return token.issuedAt(now.minus(Duration.ofMinutes(20))).build();
-      case ISSUER:
-        return token.issuer("https://cloud.google.com/not-iap").build();
-      case AUDIENCE:
-        return token.audience("/projects/999999999/apps/some-other-app").build();
-      default:
-        return token.build();
-    }
+    return token().secureTokenTest(type).build();
+  }
+
+  /**
+   * Returns the subject that tokens for this email carry unless another is set: {@code
+   * accounts.google.com:} and 21 digits, stable for the email (as a Google account id is). Useful
+   * where the subject must also appear elsewhere, such as the legacy {@code
+   * x-goog-authenticated-user-id} header.
+   *
+   * @param email the address, not null
+   * @return the subject, never null
+   */
+  public static String googleSubject(String email) {
+    return "accounts.google.com:" + TokenBuilder.digits(Objects.requireNonNull(email, "email"));
   }
 
   /**

@@ -174,6 +174,32 @@ public final class TokenBuilder {
   }
 
   /**
+   * Turns this token into one case of IAP's self-test, keeping the identity set so far: the
+   * assertion IAP sends for {@code ?gcp-iap-mode=SECURE_TOKEN_TEST&iap-secure-token-test-type=NAME}
+   * while that user is signed in. Later calls to this builder can still change any setting.
+   *
+   * @param type the self-test case, not null; {@code NOT_SET} changes nothing
+   * @return this builder
+   */
+  public TokenBuilder secureTokenTest(FakeIap.SecureTokenTest type) {
+    Instant now = iap.clock().instant();
+    switch (Objects.requireNonNull(type, "type")) {
+      case SIGNATURE:
+        return signedWithUnpublishedKey();
+      case FUTURE_ISSUE:
+        return issuedAt(now.plus(Duration.ofMinutes(5)));
+      case PAST_EXPIRATION:
+        return issuedAt(now.minus(Duration.ofMinutes(20)));
+      case ISSUER:
+        return issuer("https://cloud.google.com/not-iap");
+      case AUDIENCE:
+        return audience("/projects/999999999/apps/some-other-app");
+      default:
+        return this;
+    }
+  }
+
+  /**
    * Makes the token an Identity Platform (external identity) user's: {@code identity_source}
    * {@code GCIP}, {@code sub} and {@code email} prefixed with {@code
    * securetoken.google.com/PROJECT:}, and a {@code gcip} object.
@@ -255,7 +281,7 @@ public final class TokenBuilder {
     claims.put("iss", issuer);
     claims.put("iat", iat.getEpochSecond());
     claims.put("exp", iat.plus(lifetime).getEpochSecond());
-    String sub = subject != null ? subject : "accounts.google.com:" + digits(email);
+    String sub = subject != null ? subject : FakeIap.googleSubject(email);
     if (gcipProject != null) {
       String prefix = "securetoken.google.com/" + gcipProject + ":";
       String uid = digits(email);
@@ -302,7 +328,7 @@ public final class TokenBuilder {
   }
 
   /** A stable, Google-like numeric id for an email: 21 digits. */
-  private static String digits(String email) {
+  static String digits(String email) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(email.getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package io.github.iapverifier.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jwt.SignedJWT;
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
@@ -86,6 +87,28 @@ class FakeIapTest {
               IapVerificationException.class,
               e -> assertThat(e.reason()).isEqualTo(expected.get(type)));
     }
+  }
+
+  @Test
+  void secureTokenTestWhenIdentitySetThenKeepsItAndStillFails() throws Exception {
+    String token =
+        iap.token()
+            .email("ana@example.com")
+            .secureTokenTest(FakeIap.SecureTokenTest.ISSUER)
+            .build();
+
+    assertThatThrownBy(() -> verifier.verify(token))
+        .isInstanceOfSatisfying(
+            IapVerificationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_ISSUER));
+    assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("email"))
+        .isEqualTo("ana@example.com");
+  }
+
+  @Test
+  void googleSubjectWhenEmailGivenThenMatchesTheTokensSubject() {
+    assertThat(verifier.verify(iap.token().email("ana@example.com").build()).subject())
+        .isEqualTo(FakeIap.googleSubject("ana@example.com"))
+        .isNotEqualTo(FakeIap.googleSubject("bob@example.com"));
   }
 
   @Test
