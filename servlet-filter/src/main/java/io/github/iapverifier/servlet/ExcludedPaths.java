@@ -18,8 +18,8 @@ import java.util.Set;
  * <p>An exclusion is a hole in the protection, so matching fails closed: a request path is first
  * brought to normal form ({@link #normalise}), and a path that is not already in normal form
  * ({@code ..} or {@code .} segments, encoded or not, empty segments such as {@code //}, encoded
- * slashes or backslashes, invalid escapes) is never excluded. Health checkers send the plain
- * path, so this costs them nothing, while {@code /healthz/../admin} cannot slip through.
+ * slashes or backslashes, invalid escapes) is never excluded. Health checkers send the plain path,
+ * so this costs them nothing, while {@code /healthz/../admin} cannot slip through.
  *
  * <p>Immutable and thread-safe.
  */
@@ -53,8 +53,8 @@ final class ExcludedPaths {
       String base = prefix ? p.substring(0, p.length() - 3) : p;
       if (prefix && base.isEmpty()) {
         throw new IllegalArgumentException(
-            "excluded path '/**' would exempt the whole application from IAP verification;"
-                + " exclude only health-check paths such as /healthz, or do not install the filter");
+            "excluded path '/**' would exempt the whole application from IAP verification; exclude"
+                + " only health-check paths such as /healthz, or do not install the filter");
       }
       if (!base.startsWith("/") || base.contains("*") || !base.equals(normalise(base))) {
         throw new IllegalArgumentException(
@@ -107,8 +107,7 @@ final class ExcludedPaths {
    * parameters ({@code ;jsessionid=...}) removed and escapes decoded, segment by segment.
    *
    * @param raw the request URI without context path and query, as sent
-   * @return the decoded path, or null if the path is not in normal form and so must not be
-   *     excluded
+   * @return the decoded path, or null if the path is not in normal form and so must not be excluded
    */
   static String normalise(String raw) {
     if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {

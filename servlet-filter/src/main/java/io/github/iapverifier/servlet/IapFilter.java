@@ -38,10 +38,10 @@ import org.slf4j.event.Level;
  *
  * <p>On success the request passes on wrapped: {@code getUserPrincipal()} is an {@link
  * IapPrincipal} (name = email), {@code getRemoteUser()} is the email, {@code getAuthType()} is
- * {@value #AUTH_TYPE}, the {@link IapIdentity} is the request attribute {@link
- * #IDENTITY_ATTRIBUTE} (also {@link #identity(ServletRequest)}), and the unsigned legacy headers
- * {@code x-goog-authenticated-user-email} / {@code -id} report the verified identity in IAP's
- * {@code accounts.google.com:} format, whatever the client sent in them.
+ * {@value #AUTH_TYPE}, the {@link IapIdentity} is the request attribute {@link #IDENTITY_ATTRIBUTE}
+ * (also {@link #identity(ServletRequest)}), and the unsigned legacy headers {@code
+ * x-goog-authenticated-user-email} / {@code -id} report the verified identity in IAP's {@code
+ * accounts.google.com:} format, whatever the client sent in them.
  *
  * <p>On failure the chain is not called; the response is the {@link IapProblemResponse} for the
  * rejection: 401, 403 for {@link Reason#POLICY_DENIED}, 503 with {@code Retry-After} for {@link
@@ -50,8 +50,8 @@ import org.slf4j.event.Level;
  * the way). Each rejection is logged once, by the logger {@code
  * io.github.iapverifier.servlet.IapFilter}, with method, path, client address, reason and the
  * actionable message, never the assertion: at WARN for {@code POLICY_DENIED} and {@code
- * KEYS_UNAVAILABLE} (configuration or outage, someone must act) and at INFO for the 401 reasons
- * (a request that did not come through IAP is routine noise on an exposed app); see {@link
+ * KEYS_UNAVAILABLE} (configuration or outage, someone must act) and at INFO for the 401 reasons (a
+ * request that did not come through IAP is routine noise on an exposed app); see {@link
  * Builder#rejectionLogLevel(Reason, Level)}.
  *
  * <p>Requests to {@linkplain Builder#excludedPaths excluded paths} (health checks) and, when
@@ -68,22 +68,24 @@ import org.slf4j.event.Level;
  *       {@code audiences} (comma-separated, or {@code detect} on Cloud Run and App Engine,
  *       required), {@code jwks-uri}, {@code excluded-paths} (comma-separated), {@code
  *       allowed-hosted-domains}, {@code required-access-levels}, {@code clock-skew} ({@code PT30S}
- *       or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true} or
- *       {@code false}) and {@code rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL},
- *       comma-separated). Unknown names and bad values fail {@link #init} with a message naming
- *       the param; the verifier built from them is closed by {@link #destroy}.
+ *       or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true} or {@code
+ *       false}) and {@code rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL},
+ *       comma-separated). Unknown names and bad values fail {@link #init} with a message naming the
+ *       param; the verifier built from them is closed by {@link #destroy}.
  * </ul>
  *
  * <p>{@link #init} loads IAP's keys so the first request does not wait. If that fails (no network
- * yet, Google unreachable), the filter logs a warning and starts anyway: requests are answered
- * 503 until the keys can be fetched, which the key source retries with a backoff. Refusing to
- * start would turn a passing network problem into a crash loop.
+ * yet, Google unreachable), the filter logs a warning and starts anyway: requests are answered 503
+ * until the keys can be fetched, which the key source retries with a backoff. Refusing to start
+ * would turn a passing network problem into a crash loop.
  *
  * <p>Verifies once per request: later dispatches of the same request (forward, include, async,
- * error) see the identity established by the first without a second verification. Map the filter
- * to {@code /*} for the {@code REQUEST} and {@code ASYNC} dispatcher types and mark it async
+ * error) see the identity established by the first without a second verification. Map the filter to
+ * {@code /*} for the {@code REQUEST} and {@code ASYNC} dispatcher types and mark it async
  * supported, so that async servlets work and a request re-dispatched with {@code
- * AsyncContext.dispatch()} sees its principal again.
+ * AsyncContext.dispatch()} sees its principal again. A request admitted unverified (excluded path,
+ * preflight) stays unverified when the application forwards it elsewhere: where a request is
+ * forwarded is the application's decision, not the client's.
  *
  * <p>Thread-safe: one instance serves all requests.
  */
@@ -119,8 +121,8 @@ public final class IapFilter implements Filter {
 
   /**
    * Marks a request this filter instance has handled. Its value is an instance of this private
-   * class, which nothing outside can create, so neither a client nor another component can make
-   * the filter skip verification.
+   * class, which nothing outside can create, so neither a client nor another component can make the
+   * filter skip verification.
    */
   private static final class Handled {
     final IapIdentity identity;
@@ -174,8 +176,8 @@ public final class IapFilter implements Filter {
    * Returns the identity this filter verified for a request.
    *
    * @param request a request behind the filter, not null
-   * @return the identity, or empty if the request passed unverified (excluded path, CORS
-   *     preflight) or did not pass through the filter
+   * @return the identity, or empty if the request passed unverified (excluded path, CORS preflight)
+   *     or did not pass through the filter
    */
   public static Optional<IapIdentity> identity(ServletRequest request) {
     Object identity = Objects.requireNonNull(request, "request").getAttribute(IDENTITY_ATTRIBUTE);
@@ -183,8 +185,8 @@ public final class IapFilter implements Filter {
   }
 
   /**
-   * Configures the filter from its init-params (when created with the no-arg constructor) and
-   * loads IAP's signing keys.
+   * Configures the filter from its init-params (when created with the no-arg constructor) and loads
+   * IAP's signing keys.
    *
    * @param config the filter's configuration; may be null for a filter configured in code
    * @throws ServletException if an init-param is unknown, missing or invalid (the message names
@@ -343,12 +345,13 @@ public final class IapFilter implements Filter {
         && request.getHeader("Access-Control-Request-Method") != null) {
       return true;
     }
-    return !s.excludedPaths().isEmpty() && s.excludedPaths().matches(pathWithinApplication(request));
+    return !s.excludedPaths().isEmpty()
+        && s.excludedPaths().matches(pathWithinApplication(request));
   }
 
   /**
-   * The request's path within the application in normal form, or null if it is not in normal
-   * form or the container's view of it differs from ours; null is never excluded.
+   * The request's path within the application in normal form, or null if it is not in normal form
+   * or the container's view of it differs from ours; null is never excluded.
    */
   static String pathWithinApplication(HttpServletRequest request) {
     try {
@@ -434,12 +437,12 @@ public final class IapFilter implements Filter {
     }
 
     /**
-     * Lets requests to these paths through without an assertion, for load balancer health
-     * checks. Patterns are exact paths ({@code /healthz}) or prefixes ({@code /status/**}, which
-     * matches {@code /status} and everything below), matched on the path within the application
-     * (context path and {@code ;} path parameters removed, escapes decoded). A request path that
-     * is not in normal form ({@code /healthz/../admin}, {@code //healthz}, {@code %2e%2e}) is
-     * never excluded. Default: none.
+     * Lets requests to these paths through without an assertion, for load balancer health checks.
+     * Patterns are exact paths ({@code /healthz}) or prefixes ({@code /status/**}, which matches
+     * {@code /status} and everything below), matched on the path within the application (context
+     * path and {@code ;} path parameters removed, escapes decoded). A request path that is not in
+     * normal form ({@code /healthz/../admin}, {@code //healthz}, {@code %2e%2e}) is never excluded.
+     * Default: none.
      *
      * @param patterns the patterns, not null
      * @return this builder
@@ -463,9 +466,9 @@ public final class IapFilter implements Filter {
 
     /**
      * Lets CORS preflight requests ({@code OPTIONS} with {@code Origin} and {@code
-     * Access-Control-Request-Method}) through without an assertion. Turn on only when IAP is set
-     * to pass {@code OPTIONS} requests unauthenticated ({@code allow_http_options}); IAP then
-     * sends them without an assertion. Default: false, they are verified like any request.
+     * Access-Control-Request-Method}) through without an assertion. Turn on only when IAP is set to
+     * pass {@code OPTIONS} requests unauthenticated ({@code allow_http_options}); IAP then sends
+     * them without an assertion. Default: false, they are verified like any request.
      *
      * @param allow whether preflights are exempt
      * @return this builder
@@ -490,15 +493,16 @@ public final class IapFilter implements Filter {
     }
 
     /**
-     * Logs rejections for one reason at this level. Default: WARN for {@link
-     * Reason#POLICY_DENIED} and {@link Reason#KEYS_UNAVAILABLE}, INFO for the others.
+     * Logs rejections for one reason at this level. Default: WARN for {@link Reason#POLICY_DENIED}
+     * and {@link Reason#KEYS_UNAVAILABLE}, INFO for the others.
      *
      * @param reason the reason, not null
      * @param level the level, not null
      * @return this builder
      */
     public Builder rejectionLogLevel(Reason reason, Level level) {
-      logLevels.put(Objects.requireNonNull(reason, "reason"), Objects.requireNonNull(level, "level"));
+      logLevels.put(
+          Objects.requireNonNull(reason, "reason"), Objects.requireNonNull(level, "level"));
       return this;
     }
 

@@ -31,8 +31,8 @@ public final class IapPrincipal implements Principal {
   }
 
   /**
-   * Returns the verified email, exactly as IAP wrote it (Identity Platform users keep their
-   * {@code securetoken.google.com/PROJECT:} prefix, see {@link IapIdentity#email()}).
+   * Returns the verified email, exactly as IAP wrote it (Identity Platform users keep their {@code
+   * securetoken.google.com/PROJECT:} prefix, see {@link IapIdentity#email()}).
    *
    * @return the email, never null
    */

@@ -17,9 +17,9 @@ import java.util.Objects;
  *   <li>{@link Reason#POLICY_DENIED} → 403 Forbidden: the user is known but not allowed;
  *   <li>{@link Reason#KEYS_UNAVAILABLE} → 503 Service Unavailable with {@code Retry-After:} {@value
  *       #RETRY_AFTER_SECONDS}: the fault is the server's, not the user's;
- *   <li>every other reason → 401 Unauthorized with {@code WWW-Authenticate: IAP}. RFC 9110
- *       requires a challenge on a 401; {@code IAP} is not a scheme browsers know, so it never
- *       opens a login dialog, it only names what is missing.
+ *   <li>every other reason → 401 Unauthorized with {@code WWW-Authenticate: IAP}. RFC 9110 requires
+ *       a challenge on a 401; {@code IAP} is not a scheme browsers know, so it never opens a login
+ *       dialog, it only names what is missing.
  * </ul>
  *
  * <p>All rejections carry {@code Cache-Control: no-store} so that no cache in front of the app
@@ -31,9 +31,9 @@ import java.util.Objects;
  *
  * with members in this order, {@code title} the status's reason phrase (as RFC 9457 asks when
  * {@code type} is {@code about:blank}), {@code detail} the exception's message (which by {@link
- * IapVerificationException}'s contract never contains the assertion) and {@code reason} the
- * {@link Reason} name. The body is pure ASCII: every other character is written as a JSON {@code
- * \}{@code uXXXX} escape, so its bytes do not depend on any charset setting.
+ * IapVerificationException}'s contract never contains the assertion) and {@code reason} the {@link
+ * Reason} name. The body is pure ASCII: every other character is written as a JSON {@code \}{@code
+ * uXXXX} escape, so its bytes do not depend on any charset setting.
  *
  * <p>Immutable and thread-safe.
  */

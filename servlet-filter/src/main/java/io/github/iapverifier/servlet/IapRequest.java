@@ -13,9 +13,9 @@ import java.util.List;
  * The request the application sees behind {@link IapFilter}.
  *
  * <p>With an identity, it reports it as principal, remote user and auth type, and answers the
- * unsigned legacy headers {@code x-goog-authenticated-user-email} and {@code -id} with the
- * verified values in IAP's format. Without one (an excluded path or a CORS preflight), it hides
- * those headers. Either way a value a client forged into them is never visible through {@link
+ * unsigned legacy headers {@code x-goog-authenticated-user-email} and {@code -id} with the verified
+ * values in IAP's format. Without one (an excluded path or a CORS preflight), it hides those
+ * headers. Either way a value a client forged into them is never visible through {@link
  * #getHeader}, {@link #getHeaders}, {@link #getHeaderNames}, {@link #getIntHeader} or {@link
  * #getDateHeader}: legacy code that trusts them cannot be fooled.
  *
@@ -98,8 +98,8 @@ final class IapRequest extends HttpServletRequestWrapper {
   }
 
   /**
-   * IAP carries no roles; answering from the container's own realm would mix two identities, so
-   * a verified request is in no role.
+   * IAP carries no roles; answering from the container's own realm would mix two identities, so a
+   * verified request is in no role.
    */
   @Override
   public boolean isUserInRole(String role) {

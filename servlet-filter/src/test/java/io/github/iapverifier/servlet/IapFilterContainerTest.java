@@ -124,7 +124,8 @@ class IapFilterContainerTest {
     Map<String, String> seen = TestServlets.parse(jetty.get("/app/whoami", HEADER, token).body());
 
     assertThat(seen)
-        .containsEntry("principal", "IapPrincipal:securetoken.google.com/my-project:ana@example.org")
+        .containsEntry(
+            "principal", "IapPrincipal:securetoken.google.com/my-project:ana@example.org")
         .containsEntry("emailHeader", "securetoken.google.com/my-project:ana@example.org");
     assertThat(seen.get("idHeader"))
         .startsWith("securetoken.google.com/my-project:")
@@ -138,8 +139,7 @@ class IapFilterContainerTest {
     Jetty.Raw response = jetty.raw("GET", "/app/whoami", "X-GOOG-IAP-JWT-ASSERTION: " + token);
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(TestServlets.parse(response.body()))
-        .containsEntry("remoteUser", "user@example.com");
+    assertThat(TestServlets.parse(response.body())).containsEntry("remoteUser", "user@example.com");
   }
 
   @Test
@@ -186,7 +186,8 @@ class IapFilterContainerTest {
   @Test
   void policyDeniedThen403AndAllowedDomainThen200() {
     HttpResponse<String> denied =
-        jetty.get("/policy/whoami", HEADER, iap.token().email("ana@gmail.com").consumerAccount().build());
+        jetty.get(
+            "/policy/whoami", HEADER, iap.token().email("ana@gmail.com").consumerAccount().build());
     HttpResponse<String> allowed = jetty.get("/policy/whoami", HEADER, iap.token().build());
 
     Map<String, Object> problem = assertProblem(denied, 403, Reason.POLICY_DENIED);
@@ -224,7 +225,13 @@ class IapFilterContainerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/app/status", "/app/status/", "/app/status/deep/er", "/app/healthz;jsessionid=a1b2"})
+  @ValueSource(
+      strings = {
+        "/app/status",
+        "/app/status/",
+        "/app/status/deep/er",
+        "/app/healthz;jsessionid=a1b2"
+      })
   void excludedPrefixOrPathWithPathParametersThenPasses(String target) {
     Jetty.Raw response = jetty.raw("GET", target);
 
@@ -233,14 +240,15 @@ class IapFilterContainerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/app/healthzx", "/app/statusx", "/app/healthz/", "/app/HEALTHZ", "/app/admin"})
+  @ValueSource(
+      strings = {"/app/healthzx", "/app/statusx", "/app/healthz/", "/app/HEALTHZ", "/app/admin"})
   void pathNotExcludedThen401(String target) {
     assertThat(jetty.raw("GET", target).status()).isEqualTo(401);
   }
 
   /**
-   * Jetty either rejects these targets itself (400) or canonicalises them and lets the filter see
-   * a path not in normal form, which it does not exclude (401). Never the health servlet.
+   * Jetty either rejects these targets itself (400) or canonicalises them and lets the filter see a
+   * path not in normal form, which it does not exclude (401). Never the health servlet.
    */
   @ParameterizedTest
   @ValueSource(
@@ -327,7 +335,9 @@ class IapFilterContainerTest {
 
   @Test
   void corsPreflightThenVerifiedUnlessAllowed() {
-    String[] preflight = {"Origin", "https://app.example.com", "Access-Control-Request-Method", "POST"};
+    String[] preflight = {
+      "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST"
+    };
 
     assertProblem(jetty.send("OPTIONS", "/app/whoami", preflight), 401, Reason.MISSING);
     HttpResponse<String> allowed = jetty.send("OPTIONS", "/cors/whoami", preflight);
@@ -355,7 +365,9 @@ class IapFilterContainerTest {
             });
 
     List<String> lines =
-        log.lines().filter(l -> l.contains("IapFilter - IAP rejected")).collect(Collectors.toList());
+        log.lines()
+            .filter(l -> l.contains("IapFilter - IAP rejected"))
+            .collect(Collectors.toList());
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0))
         .contains(" INFO ", "GET /app/whoami from 127.0.0.1: 401 BAD_SIGNATURE: the signature");
@@ -380,7 +392,8 @@ class IapFilterContainerTest {
     return text;
   }
 
-  static Map<String, Object> assertProblem(HttpResponse<String> response, int status, Reason reason) {
+  static Map<String, Object> assertProblem(
+      HttpResponse<String> response, int status, Reason reason) {
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValue(IapProblemResponse.CONTENT_TYPE);

@@ -102,8 +102,8 @@ final class Jetty implements AutoCloseable {
   }
 
   /**
-   * Sends a request byte for byte as written, for targets and header spellings that an HTTP
-   * client would normalise ({@code /a/../b}, {@code //b}, upper-case header names).
+   * Sends a request byte for byte as written, for targets and header spellings that an HTTP client
+   * would normalise ({@code /a/../b}, {@code //b}, upper-case header names).
    */
   Raw raw(String method, String target, String... headerLines) {
     StringBuilder request = new StringBuilder();
@@ -139,13 +139,16 @@ final class Jetty implements AutoCloseable {
       Map<String, String> headers = new LinkedHashMap<>();
       for (String line : lines.subList(1, lines.size())) {
         int colon = line.indexOf(':');
-        headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+        headers.put(
+            line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+            line.substring(colon + 1).strip());
       }
       String body = text.substring(end + 4);
       if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
         body = dechunk(body);
       }
-      return new Raw(status, headers, new String(body.getBytes(ISO_8859_1), StandardCharsets.UTF_8));
+      return new Raw(
+          status, headers, new String(body.getBytes(ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     private static String dechunk(String body) {

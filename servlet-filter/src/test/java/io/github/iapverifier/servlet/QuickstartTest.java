@@ -22,14 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps {@code servlet-filter/README-snippet.md} true: its code form is the tagged code of {@link
- * IapSetup}, compiled and run here in Jetty; its {@code web.xml} form is deployed as written in a WebAppContext.
- * The only additions are the fake IAP's key URI, marked as test-only.
+ * IapSetup}, compiled and run here in Jetty; its {@code web.xml} form is deployed as written in a
+ * WebAppContext. The only additions are the fake IAP's key URI, marked as test-only.
  */
 class QuickstartTest {
 
   private static final Path README = Path.of("README-snippet.md");
-  private static final IapAudience RUN = IapAudience.cloudRun(123456789012L, "europe-west1", "billing");
-  private static final String LB = "/projects/123456789012/global/backendServices/4567890123456789012";
+  private static final IapAudience RUN =
+      IapAudience.cloudRun(123456789012L, "europe-west1", "billing");
+  private static final String LB =
+      "/projects/123456789012/global/backendServices/4567890123456789012";
 
   @Test
   void readmeCodeFormIsTheTaggedCode() throws IOException {
@@ -72,13 +74,17 @@ class QuickstartTest {
               + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">\n"
               + filter
               + "<servlet><servlet-name>whoami</servlet-name>"
-              + "<servlet-class>" + TestServlets.WhoAmI.class.getName() + "</servlet-class></servlet>\n"
+              + "<servlet-class>"
+              + TestServlets.WhoAmI.class.getName()
+              + "</servlet-class></servlet>\n"
               + "<servlet><servlet-name>health</servlet-name>"
-              + "<servlet-class>" + TestServlets.Health.class.getName() + "</servlet-class></servlet>\n"
-              + "<servlet-mapping><servlet-name>whoami</servlet-name><url-pattern>/</url-pattern>"
-              + "</servlet-mapping>\n"
-              + "<servlet-mapping><servlet-name>health</servlet-name><url-pattern>/healthz</url-pattern>"
-              + "</servlet-mapping>\n"
+              + "<servlet-class>"
+              + TestServlets.Health.class.getName()
+              + "</servlet-class></servlet>\n"
+              + "<servlet-mapping><servlet-name>whoami</servlet-name>"
+              + "<url-pattern>/</url-pattern></servlet-mapping>\n"
+              + "<servlet-mapping><servlet-name>health</servlet-name>"
+              + "<url-pattern>/healthz</url-pattern></servlet-mapping>\n"
               + "</web-app>\n";
       Files.createDirectories(dir.resolve("WEB-INF"));
       Files.writeString(dir.resolve("WEB-INF/web.xml"), webXml);

@@ -44,8 +44,8 @@ final class TestApp {
 
   /**
    * A context with the filter on {@code /*} for every dispatcher type, and servlets: {@code
-   * /healthz} and {@code /status/*} (health), {@code /forward} → {@code /included} → include
-   * {@code /whoami}, {@code /async}, {@code /async-dispatch}, everything else {@code /whoami}.
+   * /healthz} and {@code /status/*} (health), {@code /forward} → {@code /included} → include {@code
+   * /whoami}, {@code /async}, {@code /async-dispatch}, everything else {@code /whoami}.
    */
   static ServletContextHandler context(String contextPath, Filter filter) {
     ServletContextHandler context = new ServletContextHandler();

@@ -25,7 +25,9 @@ public final class TestServlets {
     Map<String, Object> m = new LinkedHashMap<>();
     Principal p = req.getUserPrincipal();
     m.put("principal", p == null ? null : p.getClass().getSimpleName() + ":" + p.getName());
-    m.put("principalSubject", p instanceof IapPrincipal ? ((IapPrincipal) p).identity().subject() : null);
+    m.put(
+        "principalSubject",
+        p instanceof IapPrincipal ? ((IapPrincipal) p).identity().subject() : null);
     m.put("remoteUser", req.getRemoteUser());
     m.put("authType", req.getAuthType());
     m.put("inRole", req.isUserInRole("admin"));
@@ -44,7 +46,9 @@ public final class TestServlets {
     }
     m.put("legacyNames", legacyNames);
     m.put("dispatch", req.getDispatcherType());
-    m.put("thread", Thread.currentThread().getName().startsWith("jetty-test") ? "container" : "other");
+    m.put(
+        "thread",
+        Thread.currentThread().getName().startsWith("jetty-test") ? "container" : "other");
     StringBuilder out = new StringBuilder();
     m.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
     return out.toString();

@@ -159,7 +159,8 @@ class WebXmlContainerTest {
   }
 
   static String webXml(String audience, String jwksUri) throws IOException {
-    try (InputStream in = WebXmlContainerTest.class.getResourceAsStream("/webapp/WEB-INF/web.xml")) {
+    try (InputStream in =
+        WebXmlContainerTest.class.getResourceAsStream("/webapp/WEB-INF/web.xml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .replace("@AUDIENCE@", audience)
           .replace("@JWKS_URI@", jwksUri);
