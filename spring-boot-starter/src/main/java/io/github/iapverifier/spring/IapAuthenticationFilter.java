@@ -4,6 +4,7 @@ import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapProblemResponse;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +14,7 @@ import java.util.Enumeration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -94,11 +96,23 @@ public final class IapAuthenticationFilter extends OncePerRequestFilter {
   }
 
   private static void logRejection(HttpServletRequest request, IapVerificationException e) {
-    // The message never contains the assertion (IapVerificationException's contract).
-    if (e.reason() == Reason.POLICY_DENIED || e.reason() == Reason.KEYS_UNAVAILABLE) {
-      log.warn("IAP rejected {} {}: {} {}", request.getMethod(), request.getRequestURI(), e.reason(), e.getMessage());
-    } else {
-      log.info("IAP rejected {} {}: {} {}", request.getMethod(), request.getRequestURI(), e.reason(), e.getMessage());
+    // Levels as the servlet filter's defaults: a policy denial or an outage needs attention,
+    // an invalid assertion is the client's business. The message never contains the assertion
+    // (IapVerificationException's contract).
+    Level level =
+        e.reason() == Reason.POLICY_DENIED || e.reason() == Reason.KEYS_UNAVAILABLE
+            ? Level.WARN
+            : Level.INFO;
+    if (log.isEnabledForLevel(level)) {
+      log.atLevel(level)
+          .log(
+              "IAP rejected {} {} from {}: {} {}: {}",
+              IapResponses.printable(request.getMethod()),
+              IapResponses.printable(request.getRequestURI()),
+              request.getRemoteAddr(),
+              IapProblemResponse.status(e.reason()),
+              e.reason(),
+              e.getMessage());
     }
   }
 }

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
  * IapConfigurationFailureAnalyzer} says what to set): an app is never left silently unprotected.
  *
  * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
- * IapWebSecurityAutoConfiguration} and {@link
+ * IapWebSecurityAutoConfiguration}, {@link IapServletFilterAutoConfiguration} and {@link
  * IapActuatorAutoConfiguration}.
  */
 @AutoConfiguration

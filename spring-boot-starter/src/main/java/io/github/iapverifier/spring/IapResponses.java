@@ -1,13 +1,15 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.servlet.IapProblemResponse;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 
 /**
- * Writes rejections exactly as the servlet filter does (RFC 9457 problem+json, 401/403/503).
- * TEMPORARY format copy until the servlet module's shared writer is merged.
+ * Writes rejections with the servlet module's {@link IapProblemResponse}, so that the Spring
+ * Security path answers with the very bytes, status and headers of the servlet {@code IapFilter}.
  */
 final class IapResponses {
 
@@ -16,31 +18,37 @@ final class IapResponses {
   static void write(HttpServletResponse response, IapVerificationException failure)
       throws IOException {
     if (response.isCommitted()) {
-      return;
+      return; // nothing can be sent any more
     }
-    int status =
-        switch (failure.reason()) {
-          case POLICY_DENIED -> 403;
-          case KEYS_UNAVAILABLE -> 503;
-          default -> 401;
-        };
+    IapProblemResponse problem = IapProblemResponse.of(failure);
     response.resetBuffer();
-    response.setStatus(status);
-    if (status == 401) {
-      response.setHeader("WWW-Authenticate", "IAP");
-    } else if (status == 503) {
-      response.setHeader("Retry-After", "30");
-    }
-    response.setHeader("Cache-Control", "no-store");
-    String title = status == 403 ? "Forbidden" : status == 503 ? "Service Unavailable" : "Unauthorized";
-    String json =
-        "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-            + ",\"detail\":\"" + failure.getMessage().replace("\\", "\\\\").replace("\"", "\\\"")
-            + "\",\"reason\":\"" + failure.reason().name() + "\"}";
-    byte[] body = json.getBytes(StandardCharsets.US_ASCII);
-    response.setContentType("application/problem+json");
+    response.setStatus(problem.status());
+    problem.headers().forEach(response::setHeader);
+    response.setContentType(IapProblemResponse.CONTENT_TYPE);
+    byte[] body = problem.body();
     response.setContentLength(body.length);
-    response.getOutputStream().write(body);
-    response.flushBuffer();
+    try {
+      ServletOutputStream out = response.getOutputStream();
+      out.write(body);
+      out.flush();
+    } catch (IllegalStateException e) {
+      // Something earlier took the writer; the body is ASCII, so any charset will do.
+      PrintWriter writer = response.getWriter();
+      writer.write(problem.bodyText());
+      writer.flush();
+    }
+  }
+
+  /** Bounded, control-character-free text of request data for logs. */
+  static String printable(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return s.length() > 200 ? b.append("...").toString() : b.toString();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
+import io.github.iapverifier.servlet.IapFilter;
 import io.github.iapverifier.test.FakeIap;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -53,6 +55,7 @@ class IapAutoConfigurationTest {
           .withConfiguration(
               AutoConfigurations.of(
                   IapAutoConfiguration.class,
+                  IapServletFilterAutoConfiguration.class,
                   IapWebSecurityAutoConfiguration.class,
                   IapActuatorAutoConfiguration.class));
 
@@ -72,6 +75,8 @@ class IapAutoConfigurationTest {
               assertThat(context).hasSingleBean(IapAuthoritiesMapper.class);
               assertThat(context).hasSingleBean(SecurityFilterChain.class);
               assertThat(context).hasBean("iapSecurityFilterChain");
+              // Spring Security does the job: never the servlet filter as well.
+              assertThat(context).doesNotHaveBean("iapFilterRegistration");
 
               IapProperties properties = context.getBean(IapProperties.class);
               assertThat(properties.isEnabled()).isTrue();
@@ -149,16 +154,47 @@ class IapAutoConfigurationTest {
   }
 
   @Test
-  void contextWhenNoSpringSecurityThenNoSecurityBeans() {
+  void contextWhenNoSpringSecurityThenPlainServletFilter() {
     configured()
-        .withClassLoader(new FilteredClassLoader(SecurityFilterChain.class))
+        .withPropertyValues("iap.excluded-paths=/healthz")
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
         .run(
             context -> {
               assertThat(context).hasNotFailed();
               assertThat(context).hasSingleBean(IapVerifier.class);
               assertThat(context).doesNotHaveBean(IapAuthoritiesMapper.class);
               assertThat(context).doesNotHaveBean("iapSecurityFilterChain");
+              FilterRegistrationBean<?> registration =
+                  context.getBean("iapFilterRegistration", FilterRegistrationBean.class);
+              assertThat(registration.getFilter()).isInstanceOf(IapFilter.class);
+              assertThat(registration.getUrlPatterns()).containsExactly("/*");
+              assertThat(registration.getOrder())
+                  .isEqualTo(IapServletFilterAutoConfiguration.FILTER_ORDER);
+              assertThat(registration.getFilter().toString())
+                  .contains("excludedPaths=[/healthz]")
+                  .contains(FakeIap.DEFAULT_AUDIENCE);
             });
+  }
+
+  @Test
+  void contextWhenUserFilterRegistrationThenBacksOff() {
+    configured()
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .withUserConfiguration(OwnFilter.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean("iapFilterRegistration");
+              assertThat(context).hasBean("ownIapFilter");
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnFilter {
+    @Bean
+    FilterRegistrationBean<IapFilter> ownIapFilter(IapVerifier verifier) {
+      return new FilterRegistrationBean<>(new IapFilter(verifier));
+    }
   }
 
   @Test
@@ -245,6 +281,7 @@ class IapAutoConfigurationTest {
               assertThat(context).doesNotHaveBean(IapAuthoritiesMapper.class);
               assertThat(context).doesNotHaveBean(SecurityFilterChain.class);
               assertThat(context).doesNotHaveBean(IapActuatorAutoConfiguration.HEALTH_BEAN);
+              assertThat(context).doesNotHaveBean("iapFilterRegistration");
             });
   }
 

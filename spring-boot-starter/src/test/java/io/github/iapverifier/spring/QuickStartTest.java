@@ -2,6 +2,9 @@ package io.github.iapverifier.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapProblemResponse;
 import io.github.iapverifier.spring.quickstart.QuickStartApplication;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
@@ -47,6 +50,7 @@ class QuickStartTest {
   @LocalServerPort int port;
   @Autowired Map<String, SecurityFilterChain> chains;
   @Autowired MeterRegistry meters;
+  @Autowired IapVerifier verifier;
 
   Http http() {
     return new Http(port);
@@ -102,6 +106,29 @@ class QuickStartTest {
         });
     assertThat(http().get("/hello", iap.token(SecureTokenTest.NOT_SET)).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void rejectionsWhenSpringSecurityThenSameBytesAsServletFilter() {
+    // The servlet IapFilter writes IapProblemResponse.of(the verifier's exception).
+    IapVerificationException missing = catchIap(() -> verifier.verify(null));
+    assertThat(http().get("/hello").body()).isEqualTo(IapProblemResponse.of(missing).bodyText());
+
+    String foreign = iap.token(SecureTokenTest.AUDIENCE);
+    IapVerificationException wrongAudience = catchIap(() -> verifier.verify(foreign));
+    HttpResponse<String> response = http().get("/hello", foreign);
+    assertThat(response.body()).isEqualTo(IapProblemResponse.of(wrongAudience).bodyText());
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValue(IapProblemResponse.of(wrongAudience).headers().get("WWW-Authenticate"));
+  }
+
+  private static IapVerificationException catchIap(Runnable call) {
+    try {
+      call.run();
+    } catch (IapVerificationException e) {
+      return e;
+    }
+    throw new AssertionError("expected a rejection");
   }
 
   @Test
