@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps README-snippet.md true: its code blocks are the tagged regions of the files the
- * quick-start and custom-chain tests run ({@link QuickStartTest}, {@link CustomChainTest}).
+ * quick-start and custom-chain tests run ({@link QuickStartTest}, {@link CustomChainTest}); and
+ * test-support/README-snippet.md, whose examples run here (see {@code testing/}), since
+ * test-support's own tests cannot use the starter or the servlet filter.
  */
 class ReadmeSnippetTest {
 
@@ -41,6 +43,31 @@ class ReadmeSnippetTest {
                         "java/io/github/iapverifier/spring/customchain/CustomChainApplication.java"),
                     "chain")
                 + "```");
+  }
+
+  @Test
+  void testingReadmeWhenServletExampleThenIsTheTestedOne() throws IOException {
+    assertThat(testingReadme())
+        .contains("```java\n" + region(TESTING.resolve("ServletAppTest.java"), "servlet") + "```");
+  }
+
+  @Test
+  void testingReadmeWhenMockMvcExampleThenIsTheTestedOne() throws IOException {
+    assertThat(testingReadme())
+        .contains(region(TESTING.resolve("MockMvcIapTest.java"), "mockmvc") + "}\n```");
+  }
+
+  @Test
+  void testingReadmeWhenWithIapUserExampleThenIsTheTestedOne() throws IOException {
+    assertThat(testingReadme())
+        .contains(
+            "```java\n" + region(TESTING.resolve("WithIapUserTest.java"), "withiapuser") + "```");
+  }
+
+  private static final Path TESTING = TEST.resolve("java/io/github/iapverifier/spring/testing");
+
+  private static String testingReadme() throws IOException {
+    return Files.readString(Path.of("../test-support/README-snippet.md"));
   }
 
   private static String readme() throws IOException {
