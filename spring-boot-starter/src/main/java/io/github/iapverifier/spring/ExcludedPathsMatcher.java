@@ -8,14 +8,14 @@ import java.util.Set;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Matches {@code iap.excluded-paths} (exact paths and {@code /prefix/**}) with the servlet
- * filter's rules, for the Spring Security filter and the default chain's {@code permitAll}.
+ * Matches {@code iap.excluded-paths} (exact paths and {@code /prefix/**}) with the servlet filter's
+ * rules, for the Spring Security filter and the default chain's {@code permitAll}.
  *
- * <p>An exclusion is a hole in the protection, so matching fails closed: it compares the raw
- * path within the application, and a path that is not plainly written (escapes, path
- * parameters, backslashes, {@code .}, {@code ..} or empty segments) is never excluded. Health
- * checkers send plain paths; {@code /healthz/../admin} or {@code /healthz;x/../admin} cannot slip
- * through, whatever the container makes of them.
+ * <p>An exclusion is a hole in the protection, so matching fails closed: it compares the raw path
+ * within the application, and a path that is not plainly written (escapes, path parameters,
+ * backslashes, {@code .}, {@code ..} or empty segments) is never excluded. Health checkers send
+ * plain paths; {@code /healthz/../admin} or {@code /healthz;x/../admin} cannot slip through,
+ * whatever the container makes of them.
  *
  * <p>Immutable and thread-safe.
  */

@@ -19,9 +19,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of the {@code iap} health contributor (Spring Boot 4.x and 3.5 Actuator)
- * and of Micrometer meters for the starter's {@link IapVerifier} (see {@link IapMetrics}).
- * Turn the contributor off with {@code management.health.iap.enabled=false}.
+ * Auto-configuration of the {@code iap} health contributor (Spring Boot 4.x and 3.5 Actuator) and
+ * of Micrometer meters for the starter's {@link IapVerifier} (see {@link IapMetrics}). Turn the
+ * contributor off with {@code management.health.iap.enabled=false}.
  */
 @AutoConfiguration(
     after = IapAutoConfiguration.class,
@@ -32,7 +32,11 @@ import org.springframework.context.annotation.Import;
       "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
       "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
     })
-@ConditionalOnProperty(prefix = "iap", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "iap",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @ConditionalOnBean(IapVerifier.class)
 public final class IapActuatorAutoConfiguration {
 
@@ -90,7 +94,10 @@ public final class IapActuatorAutoConfiguration {
                   keys,
                   k ->
                       k.lastFetchedAt()
-                          .map(at -> Duration.between(at, Clock.systemUTC().instant()).toMillis() / 1000.0)
+                          .map(
+                              at ->
+                                  Duration.between(at, Clock.systemUTC().instant()).toMillis()
+                                      / 1000.0)
                           .orElse(Double.NaN))
               .description("Age of the IAP keys in use")
               .baseUnit("seconds")

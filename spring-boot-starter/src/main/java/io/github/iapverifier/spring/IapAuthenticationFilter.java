@@ -21,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The Spring Security filter that authenticates a request by its IAP assertion. {@link
- * IapConfigurer} installs it; the type is public so that other filters can be placed relative to
- * it ({@code http.addFilterAfter(mine, IapAuthenticationFilter.class)}).
+ * IapConfigurer} installs it; the type is public so that other filters can be placed relative to it
+ * ({@code http.addFilterAfter(mine, IapAuthenticationFilter.class)}).
  *
  * <ul>
  *   <li>Excluded paths are passed on untouched.

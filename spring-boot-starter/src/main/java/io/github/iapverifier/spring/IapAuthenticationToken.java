@@ -13,9 +13,9 @@ import org.springframework.security.core.Transient;
  * controllers; {@link #getName()} is the email.
  *
  * <p>{@link Transient}: never stored in the HTTP session. IAP signs every request, so each one is
- * authenticated afresh, and a session must never vouch for a request that did not pass through
- * IAP. The assertion itself is not kept ({@link #getCredentials()} is empty), so it cannot leak
- * into logs or serialized state.
+ * authenticated afresh, and a session must never vouch for a request that did not pass through IAP.
+ * The assertion itself is not kept ({@link #getCredentials()} is empty), so it cannot leak into
+ * logs or serialized state.
  *
  * <p>Immutable and thread-safe once built.
  */

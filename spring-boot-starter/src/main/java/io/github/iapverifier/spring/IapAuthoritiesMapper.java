@@ -51,8 +51,8 @@ public interface IapAuthoritiesMapper {
   Collection<? extends GrantedAuthority> authorities(IapIdentity identity);
 
   /**
-   * The standard mapping without static grants: {@value #USER}, {@value #DOMAIN_PREFIX}{@code
-   * <hd>} for Workspace accounts and {@value #ACCESS_LEVEL_PREFIX}{@code <name>} per access level.
+   * The standard mapping without static grants: {@value #USER}, {@value #DOMAIN_PREFIX}{@code <hd>}
+   * for Workspace accounts and {@value #ACCESS_LEVEL_PREFIX}{@code <name>} per access level.
    *
    * @return a thread-safe mapper
    */

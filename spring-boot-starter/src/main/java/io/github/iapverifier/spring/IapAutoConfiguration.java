@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@link IapVerifier} from {@link IapProperties}: backs off when the app
- * defines its own verifier, loads the keys at start-up and closes the verifier at shutdown. With
- * no audience configured and none detectable the app does not start ({@link
+ * defines its own verifier, loads the keys at start-up and closes the verifier at shutdown. With no
+ * audience configured and none detectable the app does not start ({@link
  * IapConfigurationFailureAnalyzer} says what to set): an app is never left silently unprotected.
  *
  * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
@@ -21,7 +21,11 @@ import org.springframework.context.annotation.Configuration;
  * IapActuatorAutoConfiguration}.
  */
 @AutoConfiguration
-@ConditionalOnProperty(prefix = "iap", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "iap",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @EnableConfigurationProperties(IapProperties.class)
 public final class IapAutoConfiguration {
 

@@ -12,8 +12,8 @@ import org.springframework.security.web.authentication.preauth.AbstractPreAuthen
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /**
- * Adds IAP authentication to a {@link org.springframework.security.web.SecurityFilterChain} of
- * your own, with the same behaviour as the starter's default chain:
+ * Adds IAP authentication to a {@link org.springframework.security.web.SecurityFilterChain} of your
+ * own, with the same behaviour as the starter's default chain:
  *
  * <pre>{@code
  * @Bean
@@ -27,11 +27,11 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
  * }</pre>
  *
  * <p>It installs an {@link IapAuthenticationFilter} and, unless the chain sets its own, an entry
- * point (401 problem+json, reason {@code MISSING}) and an access-denied handler (403
- * problem+json). It leaves the authorization rules, sessions and CSRF to the chain. By default it
- * uses the application context's {@link IapVerifier}, {@link IapAuthoritiesMapper} (else the
- * standard mapping of {@code iap.authorities}) and {@code iap.excluded-paths}; the methods below
- * override them.
+ * point (401 problem+json, reason {@code MISSING}) and an access-denied handler (403 problem+json).
+ * It leaves the authorization rules, sessions and CSRF to the chain. By default it uses the
+ * application context's {@link IapVerifier}, {@link IapAuthoritiesMapper} (else the standard
+ * mapping of {@code iap.authorities}) and {@code iap.excluded-paths}; the methods below override
+ * them.
  *
  * <p>Not thread-safe; used while a chain is being built.
  */

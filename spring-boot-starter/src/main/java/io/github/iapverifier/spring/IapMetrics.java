@@ -55,7 +55,8 @@ final class IapMetrics implements IapEventListener {
             .register(registry);
     stale =
         Counter.builder("iap.keys.stale")
-            .description("Lookups answered with keys past their cache time because refreshes failed")
+            .description(
+                "Lookups answered with keys past their cache time because refreshes failed")
             .register(registry);
     rateLimited =
         Counter.builder("iap.keys.refresh.rate.limited")

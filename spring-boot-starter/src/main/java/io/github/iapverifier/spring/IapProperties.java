@@ -28,7 +28,10 @@ public class IapProperties {
   /** Whether to verify IAP's signed header; false registers nothing, so IAP is not checked. */
   private boolean enabled = true;
 
-  /** Audiences this app accepts, as shown in the IAP console; empty detects it on Cloud Run and App Engine. */
+  /**
+   * Audiences this app accepts, as shown in the IAP console; empty detects it on Cloud Run and App
+   * Engine.
+   */
   private List<String> audiences = new ArrayList<>();
 
   /** Where IAP's public keys are fetched from; unset means Google's published key set. */
@@ -37,7 +40,9 @@ public class IapProperties {
   /** Tolerance between this server's clock and IAP's, applied to exp, iat and nbf. */
   private Duration clockSkew = Duration.ofSeconds(30);
 
-  /** Paths served without an assertion, for load balancer health checks: exact paths or /prefix/**. */
+  /**
+   * Paths served without an assertion, for load balancer health checks: exact paths or /prefix/**.
+   */
   private List<String> excludedPaths = new ArrayList<>();
 
   /** Google Workspace domains (hd claim) whose users are accepted; empty accepts any. */

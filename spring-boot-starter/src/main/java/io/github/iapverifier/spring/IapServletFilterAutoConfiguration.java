@@ -21,7 +21,11 @@ import org.springframework.core.Ordered;
  * path, {@link IapWebSecurityAutoConfiguration} applies instead, never both.
  */
 @AutoConfiguration(after = IapAutoConfiguration.class)
-@ConditionalOnProperty(prefix = "iap", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "iap",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnMissingClass("org.springframework.security.web.SecurityFilterChain")
 @ConditionalOnBean(IapVerifier.class)
@@ -37,7 +41,9 @@ public final class IapServletFilterAutoConfiguration {
   static class FilterConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean(value = IapFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+    @ConditionalOnMissingBean(
+        value = IapFilter.class,
+        parameterizedContainer = FilterRegistrationBean.class)
     FilterRegistrationBean<IapFilter> iapFilterRegistration(
         IapVerifier verifier, IapProperties properties) {
       IapFilter filter;

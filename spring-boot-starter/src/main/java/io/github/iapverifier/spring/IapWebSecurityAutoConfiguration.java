@@ -25,10 +25,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * chain that requires IAP authentication on every path but {@code iap.excluded-paths}. Apps with
  * their own chain apply {@link IapConfigurer#iap()} to it.
  *
- * <p>Ordered before Spring Boot's own web security (3.5 and 4.x class names), whose default
- * chains (form login, HTTP basic) would otherwise take the place of IAP's, and whose generated
- * in-memory user the default chain replaces by an authentication manager that accepts no
- * password at all.
+ * <p>Ordered before Spring Boot's own web security (3.5 and 4.x class names), whose default chains
+ * (form login, HTTP basic) would otherwise take the place of IAP's, and whose generated in-memory
+ * user the default chain replaces by an authentication manager that accepts no password at all.
  */
 @AutoConfiguration(
     after = IapAutoConfiguration.class,
@@ -42,7 +41,11 @@ import org.springframework.security.web.SecurityFilterChain;
       "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration",
       "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"
     })
-@ConditionalOnProperty(prefix = "iap", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "iap",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class})
 @ConditionalOnBean(IapVerifier.class)

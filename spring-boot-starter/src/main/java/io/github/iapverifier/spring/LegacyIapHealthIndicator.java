@@ -16,15 +16,16 @@ import org.springframework.util.ClassUtils;
 /**
  * The {@code iap} health contributor on Spring Boot 3.5, whose {@code HealthIndicator} lives in
  * {@code org.springframework.boot.actuate.health} (moved to {@code
- * org.springframework.boot.health.contributor} in 4.x). This jar is compiled against 4.x, and
- * both Actuator versions cannot be on one compile class path, so the 3.5 interface is implemented
- * by a JDK proxy and its {@code Health} built reflectively: two public, stable 3.5 methods
- * ({@code Health.up()/down()} and {@code Builder.withDetails(Map).build()}).
+ * org.springframework.boot.health.contributor} in 4.x). This jar is compiled against 4.x, and both
+ * Actuator versions cannot be on one compile class path, so the 3.5 interface is implemented by a
+ * JDK proxy and its {@code Health} built reflectively: two public, stable 3.5 methods ({@code
+ * Health.up()/down()} and {@code Builder.withDetails(Map).build()}).
  *
  * <p>Registered with the interface as its bean type, so Actuator finds it by type before it is
  * created.
  */
-final class LegacyIapHealthIndicator implements ImportBeanDefinitionRegistrar, BeanFactoryAware, BeanClassLoaderAware {
+final class LegacyIapHealthIndicator
+    implements ImportBeanDefinitionRegistrar, BeanFactoryAware, BeanClassLoaderAware {
 
   static final String INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
   private static final String HEALTH = "org.springframework.boot.actuate.health.Health";
@@ -43,7 +44,8 @@ final class LegacyIapHealthIndicator implements ImportBeanDefinitionRegistrar, B
   }
 
   @Override
-  public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+  public void registerBeanDefinitions(
+      AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
     if (registry.containsBeanDefinition(IapActuatorAutoConfiguration.HEALTH_BEAN)) {
       return;
     }
@@ -68,7 +70,10 @@ final class LegacyIapHealthIndicator implements ImportBeanDefinitionRegistrar, B
             IapHealth.Report report = health.check();
             Object builder = healthType.getMethod(report.up() ? "up" : "down").invoke(null);
             builder =
-                builder.getClass().getMethod("withDetails", Map.class).invoke(builder, report.details());
+                builder
+                    .getClass()
+                    .getMethod("withDetails", Map.class)
+                    .invoke(builder, report.details());
             return builder.getClass().getMethod("build").invoke(builder);
           }
           if (method.isDefault()) {

@@ -44,7 +44,11 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
               emails.computeIfAbsent(member, k -> new LinkedHashSet<>()).add(granted);
             } else {
               throw new IllegalArgumentException(
-                  "iap.authorities." + authority + ": '" + raw + "' is neither an email"
+                  "iap.authorities."
+                      + authority
+                      + ": '"
+                      + raw
+                      + "' is neither an email"
                       + " (alice@example.com) nor a domain (@example.com)");
             }
           }
@@ -58,10 +62,14 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
     Set<GrantedAuthority> authorities = new LinkedHashSet<>();
     authorities.add(USER_AUTHORITY);
     Optional<String> hd = identity.hostedDomain();
-    hd.ifPresent(d -> authorities.add(new SimpleGrantedAuthority(DOMAIN_PREFIX + d.toLowerCase(Locale.ROOT))));
+    hd.ifPresent(
+        d ->
+            authorities.add(
+                new SimpleGrantedAuthority(DOMAIN_PREFIX + d.toLowerCase(Locale.ROOT))));
     for (String level : identity.accessLevels()) {
       authorities.add(
-          new SimpleGrantedAuthority(ACCESS_LEVEL_PREFIX + level.substring(level.lastIndexOf('/') + 1)));
+          new SimpleGrantedAuthority(
+              ACCESS_LEVEL_PREFIX + level.substring(level.lastIndexOf('/') + 1)));
     }
     // Identity Platform emails carry IAP's "securetoken.google.com/PROJECT:" prefix, so they can
     // never equal a configured address; the source check states the rule rather than rely on it.

@@ -68,7 +68,8 @@ class CustomChainTest {
 
   @Test
   void adminWhenStaticGrantByEmailThenHasRole() {
-    HttpResponse<String> response = get("/admin/me", iap.token().email("alice@example.com").build());
+    HttpResponse<String> response =
+        get("/admin/me", iap.token().email("alice@example.com").build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("ROLE_ADMIN");
@@ -99,7 +100,9 @@ class CustomChainTest {
   @Test
   void adminWhenIdentityPlatformUserWithGrantedEmailThen403() {
     HttpResponse<String> response =
-        get("/admin/me", iap.token().email("alice@example.com").identityPlatform("ext-proj").build());
+        get(
+            "/admin/me",
+            iap.token().email("alice@example.com").identityPlatform("ext-proj").build());
 
     assertThat(response.statusCode()).isEqualTo(403);
   }
@@ -122,7 +125,9 @@ class CustomChainTest {
   void corpWhenAccessLevelMissingThen403AndWhenPresentThen200() {
     assertThat(get("/corp/me", iap.token().build()).statusCode()).isEqualTo(403);
     assertThat(
-            get("/corp/me", iap.token().accessLevels("accessPolicies/7/accessLevels/corp_devices").build())
+            get(
+                    "/corp/me",
+                    iap.token().accessLevels("accessPolicies/7/accessLevels/corp_devices").build())
                 .statusCode())
         .isEqualTo(200);
   }

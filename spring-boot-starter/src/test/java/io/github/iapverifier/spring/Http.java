@@ -45,8 +45,13 @@ final class Http {
 
   /** The start of the problem+json body every rejection has, up to the detail. */
   static String problemPrefix(int status) {
-    String title = status == 403 ? "Forbidden" : status == 503 ? "Service Unavailable" : "Unauthorized";
-    return "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"";
+    String title =
+        status == 403 ? "Forbidden" : status == 503 ? "Service Unavailable" : "Unauthorized";
+    return "{\"type\":\"about:blank\",\"title\":\""
+        + title
+        + "\",\"status\":"
+        + status
+        + ",\"detail\":\"";
   }
 
   /**

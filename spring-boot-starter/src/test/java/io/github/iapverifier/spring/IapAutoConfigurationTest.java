@@ -82,11 +82,13 @@ class IapAutoConfigurationTest {
               assertThat(properties.isEnabled()).isTrue();
               assertThat(properties.getClockSkew()).isEqualTo(Duration.ofSeconds(30));
               assertThat(properties.getTokenCache().getMaxSize()).isEqualTo(10_000);
-              assertThat(properties.getKeyCache().getMaxStaleness()).isEqualTo(Duration.ofHours(24));
+              assertThat(properties.getKeyCache().getMaxStaleness())
+                  .isEqualTo(Duration.ofHours(24));
               assertThat(properties.getExcludedPaths()).isEmpty();
 
               IapVerifier verifier = context.getBean(IapVerifier.class);
-              assertThat(verifier.audiences()).extracting(Object::toString)
+              assertThat(verifier.audiences())
+                  .extracting(Object::toString)
                   .containsExactly(FakeIap.DEFAULT_AUDIENCE);
               assertThat(((RemoteKeySource) verifier.keySource()).jwksUri())
                   .isEqualTo(iap.jwksUri());
@@ -237,8 +239,10 @@ class IapAutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              assertThat(new IapConfigurationFailureAnalyzer().analyze(context.getStartupFailure())
-                      .getDescription())
+              assertThat(
+                      new IapConfigurationFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
                   .startsWith("iap.audiences[0] is invalid");
             });
   }
@@ -250,8 +254,10 @@ class IapAutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              assertThat(new IapConfigurationFailureAnalyzer().analyze(context.getStartupFailure())
-                      .getDescription())
+              assertThat(
+                      new IapConfigurationFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
                   .contains("iap.authorities.ROLE_ADMIN: 'alice' is neither an email");
             });
   }
@@ -263,8 +269,10 @@ class IapAutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              assertThat(new IapConfigurationFailureAnalyzer().analyze(context.getStartupFailure())
-                      .getDescription())
+              assertThat(
+                      new IapConfigurationFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
                   .contains("'/**' would exempt the whole application");
             });
   }
@@ -298,8 +306,7 @@ class IapAutoConfigurationTest {
               Object indicator = context.getBean(IapActuatorAutoConfiguration.HEALTH_BEAN);
               assertThat(indicator).isInstanceOf(indicatorType);
               Object health = indicatorType.getMethod("health").invoke(indicator);
-              assertThat(health.getClass().getMethod("getStatus").invoke(health))
-                  .hasToString("UP");
+              assertThat(health.getClass().getMethod("getStatus").invoke(health)).hasToString("UP");
             });
   }
 
@@ -333,10 +340,12 @@ class IapAutoConfigurationTest {
               context -> {
                 Instant started = Instant.now();
                 assertThat(context).hasNotFailed();
-                assertThat(((RemoteKeySource) context.getBean(IapVerifier.class).keySource())
-                        .hasUsableKeys())
+                assertThat(
+                        ((RemoteKeySource) context.getBean(IapVerifier.class).keySource())
+                            .hasUsableKeys())
                     .isFalse();
-                assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(5));
+                assertThat(Duration.between(started, Instant.now()))
+                    .isLessThan(Duration.ofSeconds(5));
               });
     }
   }

@@ -28,8 +28,7 @@ class OutageTest {
   static final FakeIap iap = startDown();
 
   static FakeIap startDown() {
-    FakeIap fake =
-        FakeIap.builder().audience(QuickStartTest.AUDIENCE).start();
+    FakeIap fake = FakeIap.builder().audience(QuickStartTest.AUDIENCE).start();
     fake.simulateOutage(true);
     return fake;
   }
@@ -71,8 +70,7 @@ class OutageTest {
     while (http.get("/actuator/health").statusCode() != 200 && Instant.now().isBefore(deadline)) {
       Thread.sleep(250);
     }
-    assertThat(http.get("/actuator/health").body())
-        .containsPattern(Http.healthStatus("iap", "UP"));
+    assertThat(http.get("/actuator/health").body()).containsPattern(Http.healthStatus("iap", "UP"));
     assertThat(http.get("/hello", iap.token().build()).statusCode()).isEqualTo(200);
   }
 }

@@ -21,8 +21,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The README's quick-start app (its yml and controller) with the starter's default chain, over
- * real HTTP, keys served by a fake IAP.
+ * The README's quick-start app (its yml and controller) with the starter's default chain, over real
+ * HTTP, keys served by a fake IAP.
  */
 @SpringBootTest(
     classes = QuickStartApplication.class,

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps README-snippet.md true: its code blocks are the tagged regions of the files the
- * quick-start and custom-chain tests run ({@link QuickStartTest}, {@link CustomChainTest}); and
+ * Keeps README-snippet.md true: its code blocks are the tagged regions of the files the quick-start
+ * and custom-chain tests run ({@link QuickStartTest}, {@link CustomChainTest}); and
  * test-support/README-snippet.md, whose examples run here (see {@code testing/}), since
  * test-support's own tests cannot use the starter or the servlet filter.
  */
@@ -19,7 +19,8 @@ class ReadmeSnippetTest {
 
   @Test
   void readmeWhenQuickStartThenYmlIsTheTestedOne() throws IOException {
-    assertThat(readme()).contains("```yaml\n" + region(TEST.resolve("resources/quickstart.yml"), "yml") + "```");
+    assertThat(readme())
+        .contains("```yaml\n" + region(TEST.resolve("resources/quickstart.yml"), "yml") + "```");
   }
 
   @Test
@@ -28,7 +29,8 @@ class ReadmeSnippetTest {
         .contains(
             "```java\n"
                 + region(
-                    TEST.resolve("java/io/github/iapverifier/spring/quickstart/HelloController.java"),
+                    TEST.resolve(
+                        "java/io/github/iapverifier/spring/quickstart/HelloController.java"),
                     "controller")
                 + "```");
   }
@@ -87,8 +89,12 @@ class ReadmeSnippetTest {
         indent = Math.min(indent, line.length() - line.stripLeading().length());
       }
     }
+    int last = lines.length - 2;
+    while (last >= 0 && lines[last].isBlank()) {
+      last--; // the formatter's blank line before an end tag is not part of the example
+    }
     StringBuilder out = new StringBuilder();
-    for (int i = 0; i < lines.length - 1; i++) {
+    for (int i = 0; i <= last; i++) {
       out.append(lines[i].isBlank() ? "" : lines[i].substring(indent)).append('\n');
     }
     return out.toString();

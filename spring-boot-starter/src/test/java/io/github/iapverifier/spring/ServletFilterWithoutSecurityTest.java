@@ -14,8 +14,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.DefaultResourceLoader;
 
 /**
- * A real Boot app on a real port whose class loader hides Spring Security, as in an app that
- * does not depend on it: the starter protects it with the servlet {@code IapFilter}.
+ * A real Boot app on a real port whose class loader hides Spring Security, as in an app that does
+ * not depend on it: the starter protects it with the servlet {@code IapFilter}.
  */
 class ServletFilterWithoutSecurityTest {
 
@@ -54,12 +54,12 @@ class ServletFilterWithoutSecurityTest {
 
   @Test
   void whoamiWhenValidAssertionThenRequestCarriesIdentity() {
-    HttpResponse<String> response = http.get("/whoami", iap.token().email("ana@example.com").build());
+    HttpResponse<String> response =
+        http.get("/whoami", iap.token().email("ana@example.com").build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body())
-        .isEqualTo(
-            "ana@example.com ana@example.com " + FakeIap.googleSubject("ana@example.com"));
+        .isEqualTo("ana@example.com ana@example.com " + FakeIap.googleSubject("ana@example.com"));
   }
 
   @Test

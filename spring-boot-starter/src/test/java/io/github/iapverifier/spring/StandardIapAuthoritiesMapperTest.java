@@ -50,7 +50,8 @@ class StandardIapAuthoritiesMapperTest {
             iap.token()
                 .email("bob@example.com")
                 .accessLevels(
-                    "accessPolicies/1/accessLevels/corp_devices", "accessPolicies/2/accessLevels/eu")
+                    "accessPolicies/1/accessLevels/corp_devices",
+                    "accessPolicies/2/accessLevels/eu")
                 .build());
 
     assertThat(authorities(who))
@@ -72,7 +73,8 @@ class StandardIapAuthoritiesMapperTest {
   @Test
   void authoritiesWhenWorkspaceAccountOfGrantedDomainThenGranted() {
     IapIdentity who =
-        verifier.verify(iap.token().email("x@ops.example.com").hostedDomain("ops.example.com").build());
+        verifier.verify(
+            iap.token().email("x@ops.example.com").hostedDomain("ops.example.com").build());
 
     assertThat(authorities(who)).contains("ROLE_ADMIN", "IAP_DOMAIN_ops.example.com");
   }
@@ -81,7 +83,10 @@ class StandardIapAuthoritiesMapperTest {
   void authoritiesWhenSubdomainOfGrantedDomainThenNotGranted() {
     IapIdentity who =
         verifier.verify(
-            iap.token().email("x@evil.ops.example.com").hostedDomain("evil.ops.example.com").build());
+            iap.token()
+                .email("x@evil.ops.example.com")
+                .hostedDomain("evil.ops.example.com")
+                .build());
 
     assertThat(authorities(who)).doesNotContain("ROLE_ADMIN");
   }

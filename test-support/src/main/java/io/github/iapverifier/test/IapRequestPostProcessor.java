@@ -11,9 +11,9 @@ import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.context.support.WebApplicationContextUtils;
 
 /**
- * A MockMvc request post-processor that adds a real assertion, signed by a {@link FakeIap}, in
- * the {@code x-goog-iap-jwt-assertion} header: the app under test verifies it exactly as in
- * production (signature, audience, times, policy), only against the fake's keys.
+ * A MockMvc request post-processor that adds a real assertion, signed by a {@link FakeIap}, in the
+ * {@code x-goog-iap-jwt-assertion} header: the app under test verifies it exactly as in production
+ * (signature, audience, times, policy), only against the fake's keys.
  *
  * <pre>{@code
  * mvc.perform(get("/hello").with(iap().email("ana@example.com").hostedDomain("example.com")));
@@ -34,8 +34,8 @@ public final class IapRequestPostProcessor implements RequestPostProcessor {
 
   /**
    * A token from the {@link FakeIap} bean of the test's application context, as registered by
-   * {@link AutoConfigureFakeIap}; IAP-like defaults ({@code user@example.com}, hosted domain
-   * {@code example.com}).
+   * {@link AutoConfigureFakeIap}; IAP-like defaults ({@code user@example.com}, hosted domain {@code
+   * example.com}).
    *
    * @return a new post-processor
    */

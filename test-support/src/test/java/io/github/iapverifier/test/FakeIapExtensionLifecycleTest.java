@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
- * Runs a test class that uses {@link FakeIapExtension} through the real Jupiter engine and
- * checks, after the class, that the fake's port is closed and its HTTP thread gone.
+ * Runs a test class that uses {@link FakeIapExtension} through the real Jupiter engine and checks,
+ * after the class, that the fake's port is closed and its HTTP thread gone.
  */
 class FakeIapExtensionLifecycleTest {
 

@@ -11,13 +11,13 @@ import org.springframework.security.test.context.support.TestExecutionEvent;
 import org.springframework.security.test.context.support.WithSecurityContext;
 
 /**
- * Runs a test as an IAP-authenticated user, without HTTP and without a token: the security
- * context holds the {@link io.github.iapverifier.spring.IapAuthenticationToken} a verified
- * request would produce, its principal an {@link io.github.iapverifier.IapIdentity} and its
- * authorities mapped by the application context's {@link
- * io.github.iapverifier.spring.IapAuthoritiesMapper} (so {@code iap.authorities} grants apply).
- * For method security and MockMvc controller tests; to test verification itself, send real
- * tokens ({@code IapRequestPostProcessor.iap()} of {@code iap-verifier-test}).
+ * Runs a test as an IAP-authenticated user, without HTTP and without a token: the security context
+ * holds the {@link io.github.iapverifier.spring.IapAuthenticationToken} a verified request would
+ * produce, its principal an {@link io.github.iapverifier.IapIdentity} and its authorities mapped by
+ * the application context's {@link io.github.iapverifier.spring.IapAuthoritiesMapper} (so {@code
+ * iap.authorities} grants apply). For method security and MockMvc controller tests; to test
+ * verification itself, send real tokens ({@code IapRequestPostProcessor.iap()} of {@code
+ * iap-verifier-test}).
  *
  * <pre>{@code
  * @Test

@@ -60,14 +60,15 @@ final class WithIapUserSecurityContextFactory implements WithSecurityContextFact
   public SecurityContext createSecurityContext(WithIapUser user) {
     String email = user.email().strip();
     if (email.isEmpty() || email.indexOf('@') <= 0) {
-      throw new IllegalArgumentException("@WithIapUser email must be an address, got '" + email + "'");
+      throw new IllegalArgumentException(
+          "@WithIapUser email must be an address, got '" + email + "'");
     }
     Optional<String> hd =
         user.hostedDomain().isBlank() ? Optional.empty() : Optional.of(user.hostedDomain().strip());
     List<String> levels = List.of(user.accessLevels());
-    String subject = user.subject().isBlank() ? "accounts.google.com:" + digits(email) : user.subject();
-    String audience =
-        verifier != null ? verifier.audiences().get(0).value() : DEFAULT_AUDIENCE;
+    String subject =
+        user.subject().isBlank() ? "accounts.google.com:" + digits(email) : user.subject();
+    String audience = verifier != null ? verifier.audiences().get(0).value() : DEFAULT_AUDIENCE;
     Instant issued = Instant.now();
     Instant expires = issued.plus(Duration.ofMinutes(10));
 

@@ -58,6 +58,7 @@ class MockMvcIapTest {
         .andExpect(status().isUnauthorized())
         .andExpect(jsonPath("$.reason").value("MISSING"));
   }
+
   // end::mockmvc[]
 
   @Autowired FakeIap fakeIap;
@@ -98,7 +99,8 @@ class MockMvcIapTest {
 
   @Test
   void helloWhenExplicitFakeThenUsesIt() throws Exception {
-    mvc.perform(get("/hello").with(iap(fakeIap).email("eve@example.com").hostedDomain("example.com")))
+    mvc.perform(
+            get("/hello").with(iap(fakeIap).email("eve@example.com").hostedDomain("example.com")))
         .andExpect(content().string("Hello eve@example.com"));
   }
 

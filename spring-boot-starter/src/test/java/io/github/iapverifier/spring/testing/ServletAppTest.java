@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The "Testing your app" servlet example of test-support/README-snippet.md. It lives in this
- * module because test-support's own tests cannot use the servlet filter: the filter's tests use
+ * The "Testing your app" servlet example of test-support/README-snippet.md. It lives in this module
+ * because test-support's own tests cannot use the servlet filter: the filter's tests use
  * test-support, and Maven forbids the cycle.
  */
 // tag::servlet[]

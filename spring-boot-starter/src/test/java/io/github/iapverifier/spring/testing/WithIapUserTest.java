@@ -40,6 +40,7 @@ class WithIapUserTest {
   void adminReportWhenNotAdminThenDenied() {
     assertThatThrownBy(reports::adminReport).isInstanceOf(AccessDeniedException.class);
   }
+
   // end::withiapuser[]
 
   @Autowired WebApplicationContext context;
