@@ -11,27 +11,37 @@ import java.util.concurrent.Flow;
 
 /**
  * Collects a response body, failing as soon as it grows past a limit, so that a hostile or broken
- * server cannot make the client buffer without bound.
+ * server cannot make the client buffer without bound. A body whose {@code Content-Length} already
+ * exceeds the limit is refused before a byte of it is read.
+ *
+ * <p>It bounds size only, not time: callers bound the whole exchange with a deadline and cancel
+ * it when the deadline passes.
  */
 public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
 
   private final int limit;
+  private final long declaredLength;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private Flow.Subscription subscription;
 
-  private LimitedBody(int limit) {
+  private LimitedBody(int limit, long declaredLength) {
     this.limit = limit;
+    this.declaredLength = declaredLength;
   }
 
   /**
    * A body handler whose bodies are at most {@code limit} bytes.
    *
-   * @param limit the maximum body size in bytes
-   * @return the handler
+   * @param limit the maximum body size in bytes, positive
+   * @return the handler, thread-safe
    */
   public static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-    return info -> new LimitedBody(limit);
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    return info ->
+        new LimitedBody(limit, info.headers().firstValueAsLong("Content-Length").orElse(-1));
   }
 
   @Override
@@ -42,6 +52,11 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
+    if (declaredLength > limit) {
+      subscription.cancel();
+      result.completeExceptionally(tooLarge());
+      return;
+    }
     subscription.request(Long.MAX_VALUE);
   }
 
@@ -51,10 +66,9 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
       return;
     }
     for (ByteBuffer b : items) {
-      if (out.size() + b.remaining() > limit) {
+      if (out.size() + (long) b.remaining() > limit) {
         subscription.cancel();
-        result.completeExceptionally(
-            new IOException("response body exceeds the limit of " + limit + " bytes"));
+        result.completeExceptionally(tooLarge());
         return;
       }
       byte[] chunk = new byte[b.remaining()];
@@ -71,5 +85,9 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   @Override
   public void onComplete() {
     result.complete(out.toByteArray());
+  }
+
+  private IOException tooLarge() {
+    return new IOException("response body exceeds the limit of " + limit + " bytes");
   }
 }
