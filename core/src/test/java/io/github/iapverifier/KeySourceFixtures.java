@@ -60,11 +60,20 @@ final class KeySourceFixtures {
     }
   }
 
-  static JWK rsa(String kid) {
-    try {
-      return new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
+  /** An RSA signing key; generated once per JVM because 2048-bit generation takes ~1 s. */
+  static JWK rsa() {
+    return RsaHolder.KEY;
+  }
+
+  private static final class RsaHolder {
+    static final JWK KEY;
+
+    static {
+      try {
+        KEY = new RSAKeyGenerator(2048).keyID("r1").keyUse(KeyUse.SIGNATURE).generate();
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -53,8 +53,7 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
     if (declaredLength > limit) {
-      subscription.cancel();
-      result.completeExceptionally(tooLarge());
+      refuse();
       return;
     }
     subscription.request(Long.MAX_VALUE);
@@ -67,8 +66,7 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
     for (ByteBuffer b : items) {
       if (out.size() + (long) b.remaining() > limit) {
-        subscription.cancel();
-        result.completeExceptionally(tooLarge());
+        refuse();
         return;
       }
       byte[] chunk = new byte[b.remaining()];
@@ -87,7 +85,11 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     result.complete(out.toByteArray());
   }
 
-  private IOException tooLarge() {
-    return new IOException("response body exceeds the limit of " + limit + " bytes");
+  private void refuse() {
+    // Fail first, cancel second: over HTTP/2 the cancellation fails the exchange with its own
+    // "stream cancelled" error, and whichever completes first is what the caller reports.
+    result.completeExceptionally(
+        new IOException("response body exceeds the limit of " + limit + " bytes"));
+    subscription.cancel();
   }
 }
