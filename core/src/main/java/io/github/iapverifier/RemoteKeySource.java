@@ -408,13 +408,19 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
         inFlight = null;
       }
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-      if (loaded != null) {
-        flight.complete(loaded);
-        reportFetched(previous, loaded, took);
-      } else {
-        flight.completeExceptionally(failure);
-        if (!closed) {
+      // Events before waking the waiters: whoever waited for this fetch (warmUp, a health
+      // check) sees its events delivered. Listeners must not block, so this costs nothing.
+      try {
+        if (loaded != null) {
+          reportFetched(previous, loaded, took);
+        } else if (!closed) {
           reportFailed(failure, delay, took);
+        }
+      } finally {
+        if (loaded != null) {
+          flight.complete(loaded);
+        } else {
+          flight.completeExceptionally(failure);
         }
       }
     }
