@@ -51,7 +51,7 @@ class RemoteKeySourceLifecycleTest extends KeySourceTestBase {
   @Test
   void closeWhenFetchInFlightThenWaitingLookupReleasedAndThreadStops() throws Exception {
     Set<Thread> before = keyThreads();
-    respond(aResponse().withBody(jwks(k1)).withFixedDelay(3000));
+    respond(aResponse().withBody(jwks(k1)).withFixedDelay(BEYOND_TIMEOUT_MS));
     RemoteKeySource source = source(b -> b.requestTimeout(Duration.ofSeconds(5)));
     CompletableFuture<IapSigningKey> waiting = CompletableFuture.supplyAsync(() -> source.key("k1"));
     eventually("the fetch is under way", () -> fetches() == 1);
