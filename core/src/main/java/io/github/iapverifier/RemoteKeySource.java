@@ -515,8 +515,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
               .header("Accept", "application/json")
               .GET()
               .build();
-      CompletableFuture<HttpResponse<byte[]>> exchange =
-          client.sendAsync(request, LimitedBody.handler(maxBytes));
+      LimitedBody.Handler body = LimitedBody.handler(maxBytes);
+      CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, body);
       HttpResponse<byte[]> response;
       try {
         // Bounds the body too: HttpRequest.timeout covers only the wait for the headers, and a
@@ -530,6 +530,12 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
         throw e;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (body.exceeded()) {
+          throw body.tooLarge();
+        }
+        if (cause instanceof HttpTimeoutException) {
+          throw timedOut();
+        }
         throw cause instanceof IOException ? (IOException) cause : new IOException(cause);
       }
       if (!sameOrigin(uri, response.uri())) {

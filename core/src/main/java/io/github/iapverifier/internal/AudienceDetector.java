@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -168,7 +169,7 @@ public final class AudienceDetector {
   private IllegalStateException notReachable(URI uri, Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     String what =
-        cause instanceof TimeoutException
+        cause instanceof TimeoutException || cause instanceof HttpTimeoutException
             ? "no answer within " + timeout.toMillis() + " ms"
             : cause.getClass().getSimpleName()
                 + (cause instanceof IOException && cause.getMessage() != null

@@ -21,27 +21,64 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
 
   private final int limit;
   private final long declaredLength;
+  private final Handler handler;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private Flow.Subscription subscription;
 
-  private LimitedBody(int limit, long declaredLength) {
+  private LimitedBody(int limit, long declaredLength, Handler handler) {
     this.limit = limit;
     this.declaredLength = declaredLength;
+    this.handler = handler;
   }
 
   /**
-   * A body handler whose bodies are at most {@code limit} bytes.
+   * A body handler whose bodies are at most {@code limit} bytes. Use one per request to ask it
+   * afterwards whether the limit was the reason a request failed.
    *
    * @param limit the maximum body size in bytes, positive
    * @return the handler, thread-safe
    */
-  public static HttpResponse.BodyHandler<byte[]> handler(int limit) {
+  public static Handler handler(int limit) {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
-    return info ->
-        new LimitedBody(limit, info.headers().firstValueAsLong("Content-Length").orElse(-1));
+    return new Handler(limit);
+  }
+
+  /** Creates {@link LimitedBody} subscribers and remembers whether one of them hit the limit. */
+  public static final class Handler implements HttpResponse.BodyHandler<byte[]> {
+    private final int limit;
+    private volatile boolean exceeded;
+
+    private Handler(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+      return new LimitedBody(
+          limit, info.headers().firstValueAsLong("Content-Length").orElse(-1), this);
+    }
+
+    /**
+     * Tells whether a body was refused for its size. Over HTTP/2 the client may report the
+     * refusal as its own "stream cancelled" error instead of ours; this tells them apart.
+     *
+     * @return true once a body exceeded the limit
+     */
+    public boolean exceeded() {
+      return exceeded;
+    }
+
+    /**
+     * The error that says so.
+     *
+     * @return a new exception naming the limit
+     */
+    public IOException tooLarge() {
+      return new IOException("response body exceeds the limit of " + limit + " bytes");
+    }
   }
 
   @Override
@@ -86,10 +123,8 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
   }
 
   private void refuse() {
-    // Fail first, cancel second: over HTTP/2 the cancellation fails the exchange with its own
-    // "stream cancelled" error, and whichever completes first is what the caller reports.
-    result.completeExceptionally(
-        new IOException("response body exceeds the limit of " + limit + " bytes"));
+    handler.exceeded = true;
+    result.completeExceptionally(handler.tooLarge());
     subscription.cancel();
   }
 }

@@ -33,26 +33,28 @@ class LimitedBodyTest {
   }
 
   private static HttpResponse.BodySubscriber<byte[]> subscriber(int limit, Long contentLength) {
+    return LimitedBody.handler(limit).apply(info(contentLength));
+  }
+
+  private static HttpResponse.ResponseInfo info(Long contentLength) {
     Map<String, List<String>> headers =
         contentLength == null ? Map.of() : Map.of("Content-Length", List.of(contentLength.toString()));
-    HttpResponse.ResponseInfo info =
-        new HttpResponse.ResponseInfo() {
-          @Override
-          public int statusCode() {
-            return 200;
-          }
+    return new HttpResponse.ResponseInfo() {
+      @Override
+      public int statusCode() {
+        return 200;
+      }
 
-          @Override
-          public HttpHeaders headers() {
-            return HttpHeaders.of(headers, (a, b) -> true);
-          }
+      @Override
+      public HttpHeaders headers() {
+        return HttpHeaders.of(headers, (a, b) -> true);
+      }
 
-          @Override
-          public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
-          }
-        };
-    return LimitedBody.handler(limit).apply(info);
+      @Override
+      public HttpClient.Version version() {
+        return HttpClient.Version.HTTP_1_1;
+      }
+    };
   }
 
   private static List<ByteBuffer> bytes(int n) {
@@ -111,6 +113,21 @@ class LimitedBodyTest {
     body.onComplete();
 
     assertThat(body.getBody().toCompletableFuture().get()).hasSize(10);
+  }
+
+  @Test
+  void handlerWhenABodyWasRefusedThenRemembersIt() {
+    LimitedBody.Handler handler = LimitedBody.handler(10);
+    var within = handler.apply(info(null));
+    within.onSubscribe(new Subscription());
+    within.onNext(bytes(10));
+    assertThat(handler.exceeded()).isFalse();
+
+    var over = handler.apply(info(null));
+    over.onSubscribe(new Subscription());
+    over.onNext(bytes(11));
+    assertThat(handler.exceeded()).isTrue();
+    assertThat(handler.tooLarge()).hasMessage("response body exceeds the limit of 10 bytes");
   }
 
   @Test
