@@ -289,8 +289,28 @@ public final class IapVerifier implements AutoCloseable {
         || c == '_';
   }
 
+  private static int base64UrlValue(byte c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    return c == '-' ? 62 : 63;
+  }
+
+  /** Decodes a segment already checked to be base64url, or null if it is not canonical. */
   private static byte[] decode(byte[] ascii, int from, int to) {
-    if ((to - from) % 4 == 1) {
+    int tail = (to - from) % 4;
+    if (tail == 1) {
+      return null;
+    }
+    // The JDK ignores the unused low bits of a last partial character; were they accepted, one
+    // token would have several spellings (and several cache entries).
+    if (tail != 0 && (base64UrlValue(ascii[to - 1]) & (tail == 2 ? 0x0f : 0x03)) != 0) {
       return null;
     }
     try {
@@ -435,8 +455,9 @@ public final class IapVerifier implements AutoCloseable {
     }
     throw fail(
         Reason.WRONG_AUDIENCE,
-        (aud == null ? "the assertion has no audience (aud)" : "audience " + describe(aud))
-            + " is not one of "
+        (aud == null
+                ? "the assertion has no audience (aud); accepted: "
+                : "audience " + describe(aud) + " is not one of ")
             + audienceValues
             + "; the assertion was minted for another IAP-protected resource, or this app's"
             + " audiences (iap.audiences) are set wrong: use the value the IAP console shows for"
