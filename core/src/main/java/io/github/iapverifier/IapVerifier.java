@@ -205,8 +205,7 @@ public final class IapVerifier implements AutoCloseable {
     if (hit == null) {
       return null;
     }
-    if (clock.millis() < hit.validUntilMillis
-        && keySource.key(hit.key.keyId()) == hit.key) {
+    if (clock.millis() < hit.validUntilMillis && key(hit.key.keyId()) == hit.key) {
       return hit.identity;
     }
     // Expired or its key withdrawn: forget it and let the full check give the precise reason.
@@ -255,7 +254,7 @@ public final class IapVerifier implements AutoCloseable {
     Map<String, Object> claims = json(ascii, firstDot + 1, secondDot, "payload");
     Claims c = checkClaims(claims);
 
-    IapSigningKey key = keySource.key(keyId);
+    IapSigningKey key = key(keyId);
     if (key == null) {
       throw fail(
           Reason.UNKNOWN_KEY,
@@ -279,6 +278,20 @@ public final class IapVerifier implements AutoCloseable {
           new TokenKey(assertion), new Verified(identity, key, c.expMillis + skewMillis));
     }
     return identity;
+  }
+
+  private IapSigningKey key(String keyId) {
+    try {
+      return keySource.key(keyId);
+    } catch (IapVerificationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A failing key source is the server's fault: answer 503, never a 401 that blames the user.
+      throw new IapVerificationException(
+          Reason.KEYS_UNAVAILABLE,
+          "the key source failed (" + e.getClass().getName() + "); see the cause",
+          e);
+    }
   }
 
   private static boolean isBase64Url(char c) {
