@@ -722,6 +722,7 @@ public final class IapVerifier implements AutoCloseable {
      */
     public Builder audiences(String... audiences) {
       for (String a : Objects.requireNonNull(audiences, "audiences")) {
+        Objects.requireNonNull(a, "audiences must not contain null");
         this.audiences.add(IapAudience.of(a));
       }
       return this;

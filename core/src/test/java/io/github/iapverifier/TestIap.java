@@ -37,6 +37,7 @@ final class TestIap {
   static final String DOMAIN = "example.com";
   /** A whole second, so that boundary tests are exact. */
   static final Instant NOW = Instant.parse("2026-03-02T09:15:00Z");
+  static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   private final ECKey key;
 
@@ -83,7 +84,7 @@ final class TestIap {
     return IapVerifier.builder()
         .audiences(AUDIENCE)
         .keySource(keySource())
-        .clock(Clock.fixed(NOW, ZoneOffset.UTC));
+        .clock(CLOCK);
   }
 
   IapVerifier verifier() {
