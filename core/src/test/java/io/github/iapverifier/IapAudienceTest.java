@@ -145,12 +145,14 @@ class IapAudienceTest {
 
   @Test
   void cloudRunWhenServiceNameMalformedThenNamed() {
-    for (String name : new String[] {"Billing", "billing-", "1billing", "bill_ing", "", "a".repeat(50)}) {
+    for (String name :
+        new String[] {"Billing", "billing-", "1billing", "bill_ing", "", "a".repeat(50)}) {
       assertThatIllegalArgumentException()
           .isThrownBy(() -> IapAudience.cloudRun(1, "europe-west1", name))
           .withMessageContaining("serviceName");
     }
-    assertThat(IapAudience.cloudRun(1, "europe-west1", "a".repeat(49)).value()).endsWith("a".repeat(49));
+    assertThat(IapAudience.cloudRun(1, "europe-west1", "a".repeat(49)).value())
+        .endsWith("a".repeat(49));
     assertThatNullPointerException()
         .isThrownBy(() -> IapAudience.cloudRun(1, "europe-west1", null))
         .withMessage("serviceName");
@@ -165,7 +167,11 @@ class IapAudienceTest {
     };
     for (IapAudience audience : audiences) {
       IapVerifier verifier =
-          IapVerifier.builder().audiences(audience).keySource(iap.keySource()).clock(TestIap.CLOCK).build();
+          IapVerifier.builder()
+              .audiences(audience)
+              .keySource(iap.keySource())
+              .clock(TestIap.CLOCK)
+              .build();
       for (IapAudience other : audiences) {
         Map<String, Object> claims = TestIap.claims();
         claims.put("aud", other.value());
@@ -173,8 +179,7 @@ class IapAudienceTest {
         if (other.equals(audience)) {
           assertThat(verifier.verify(token).audience()).isEqualTo(audience.value());
         } else {
-          TestIap.assertRejected(
-              verifier, token, IapVerificationException.Reason.WRONG_AUDIENCE);
+          TestIap.assertRejected(verifier, token, IapVerificationException.Reason.WRONG_AUDIENCE);
         }
       }
     }

@@ -35,7 +35,9 @@ class IapIdentityTest {
     assertThat(identity.audience()).isEqualTo(TestIap.AUDIENCE);
     assertThat(identity.source()).isEqualTo(IapIdentity.Source.GOOGLE);
     assertThat(identity.identityPlatform()).isEmpty();
-    assertThat(identity.claims()).containsEntry("iss", IapVerifier.ISSUER).containsEntry("hd", TestIap.DOMAIN);
+    assertThat(identity.claims())
+        .containsEntry("iss", IapVerifier.ISSUER)
+        .containsEntry("hd", TestIap.DOMAIN);
   }
 
   @Test
@@ -81,7 +83,8 @@ class IapIdentityTest {
     Map<String, Object> claims = identityPlatformClaims();
     claims.put("gcip", Map.of("sub", "kT3bG7pQ9xZ2"));
 
-    IapIdentity.IdentityPlatform gcip = verifier.verify(iap.token(claims)).identityPlatform().orElseThrow();
+    IapIdentity.IdentityPlatform gcip =
+        verifier.verify(iap.token(claims)).identityPlatform().orElseThrow();
 
     assertThat(gcip.email()).isEmpty();
     assertThat(gcip.emailVerified()).isFalse();
@@ -149,8 +152,16 @@ class IapIdentityTest {
     Map<String, Object> claims = new HashMap<>(Map.of("email", TestIap.EMAIL));
     IapIdentity identity =
         new IapIdentity(
-            TestIap.EMAIL, TestIap.SUBJECT, Optional.empty(), levels, Instant.EPOCH,
-            Instant.EPOCH, TestIap.AUDIENCE, IapIdentity.Source.GOOGLE, Optional.empty(), claims);
+            TestIap.EMAIL,
+            TestIap.SUBJECT,
+            Optional.empty(),
+            levels,
+            Instant.EPOCH,
+            Instant.EPOCH,
+            TestIap.AUDIENCE,
+            IapIdentity.Source.GOOGLE,
+            Optional.empty(),
+            claims);
     levels.add(LONDON);
     claims.put("email", "mallory@example.com");
 
@@ -165,7 +176,11 @@ class IapIdentityTest {
     String json = nimbusJson(TestIap.claims());
     String duplicated =
         json.substring(0, json.length() - 1)
-            + ",\"google\":{\"access_levels\":[\"" + CORP + "\"],\"access_levels\":[\"" + LONDON + "\"]}}";
+            + ",\"google\":{\"access_levels\":[\""
+            + CORP
+            + "\"],\"access_levels\":[\""
+            + LONDON
+            + "\"]}}";
 
     IapIdentity identity = verifier.verify(iap.sign(nimbusJson(iap.header()), duplicated));
 
@@ -190,12 +205,16 @@ class IapIdentityTest {
     claims.put(
         "gcip",
         Map.of(
-            "auth_time", 1772442000L,
-            "email", "grace@partner.example",
-            "email_verified", true,
-            "name", "Grace Hopper",
+            "auth_time",
+            1772442000L,
+            "email",
+            "grace@partner.example",
+            "email_verified",
+            true,
+            "name",
+            "Grace Hopper",
             "firebase",
-                Map.of("tenant", "partners-x7k2m", "sign_in_provider", "saml.partner")));
+            Map.of("tenant", "partners-x7k2m", "sign_in_provider", "saml.partner")));
     return claims;
   }
 

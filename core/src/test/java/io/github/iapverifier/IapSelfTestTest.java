@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * IAP's own self-test ({@code ?gcp-iap-mode=SECURE_TOKEN_TEST&iap-secure-token-test-type=TYPE})
- * sends one deliberately broken assertion per type; an app passes only if it rejects each of
- * them and accepts {@code NOT_SET}.
+ * sends one deliberately broken assertion per type; an app passes only if it rejects each of them
+ * and accepts {@code NOT_SET}.
  */
 class IapSelfTestTest {
 
@@ -27,12 +27,8 @@ class IapSelfTestTest {
           claims.put("email", "someone-else@example.com");
           return TestIap.signingInput(genuine) + "." + TestIap.signatureSegment(iap.token(claims));
         }),
-    FUTURE_ISSUE(
-        Reason.ISSUED_IN_FUTURE,
-        (iap, claims) -> iap.token(shift(claims, 3600))),
-    PAST_EXPIRATION(
-        Reason.EXPIRED,
-        (iap, claims) -> iap.token(shift(claims, -3600))),
+    FUTURE_ISSUE(Reason.ISSUED_IN_FUTURE, (iap, claims) -> iap.token(shift(claims, 3600))),
+    PAST_EXPIRATION(Reason.EXPIRED, (iap, claims) -> iap.token(shift(claims, -3600))),
     ISSUER(
         Reason.WRONG_ISSUER,
         (iap, claims) -> {
@@ -49,7 +45,8 @@ class IapSelfTestTest {
     final Reason expected;
     final BiFunction<TestIap, Map<String, Object>, String> assertion;
 
-    SecureTokenTestType(Reason expected, BiFunction<TestIap, Map<String, Object>, String> assertion) {
+    SecureTokenTestType(
+        Reason expected, BiFunction<TestIap, Map<String, Object>, String> assertion) {
       this.expected = expected;
       this.assertion = assertion;
     }

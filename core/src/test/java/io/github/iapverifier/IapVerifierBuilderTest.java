@@ -46,10 +46,7 @@ class IapVerifierBuilderTest {
   void buildWhenKeySourceAndJwksUriThenRefuses() {
     assertThatIllegalStateException()
         .isThrownBy(
-            () ->
-                iap.verifierBuilder()
-                    .jwksUri(URI.create("https://keys.example/jwk"))
-                    .build())
+            () -> iap.verifierBuilder().jwksUri(URI.create("https://keys.example/jwk")).build())
         .withMessageContaining("keySource")
         .withMessageContaining("jwksUri");
   }
@@ -57,8 +54,7 @@ class IapVerifierBuilderTest {
   @Test
   void buildWhenKeySourceAndRemoteKeySourceThenRefuses() {
     assertThatIllegalStateException()
-        .isThrownBy(
-            () -> iap.verifierBuilder().remoteKeySource(RemoteKeySource.builder()).build())
+        .isThrownBy(() -> iap.verifierBuilder().remoteKeySource(RemoteKeySource.builder()).build())
         .withMessageContaining("keySource")
         .withMessageContaining("remoteKeySource");
   }
@@ -152,8 +148,10 @@ class IapVerifierBuilderTest {
   void buildWhenBuilderChangedAfterwardsThenVerifierUnaffected() {
     IapVerifier.Builder builder = iap.verifierBuilder();
     IapVerifier verifier = builder.build();
-    builder.audiences(TestIap.OTHER_AUDIENCE).clock(Clock.systemUTC()).requiredAccessLevels(
-        "accessPolicies/1/accessLevels/corp");
+    builder
+        .audiences(TestIap.OTHER_AUDIENCE)
+        .clock(Clock.systemUTC())
+        .requiredAccessLevels("accessPolicies/1/accessLevels/corp");
 
     assertThat(verifier.audiences()).containsExactly(IapAudience.of(TestIap.AUDIENCE));
     assertThat(verifier.verify(iap.token()).email()).isEqualTo(TestIap.EMAIL);

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The verified-token cache: a repeat skips the signature check, but never returns an identity
- * for a token that a full verification would now reject.
+ * The verified-token cache: a repeat skips the signature check, but never returns an identity for a
+ * token that a full verification would now reject.
  */
 class IapVerifierCacheTest {
 

@@ -43,7 +43,8 @@ class IapVerifierClaimsTest {
   @Test
   void verifyWhenIssuerMissingOrNotAStringThenWrongIssuer() {
     assertRejected(verifier, tokenWith("iss", null), Reason.WRONG_ISSUER);
-    for (Object issuer : List.of(1, List.of(IapVerifier.ISSUER), Map.of("iss", IapVerifier.ISSUER))) {
+    for (Object issuer :
+        List.of(1, List.of(IapVerifier.ISSUER), Map.of("iss", IapVerifier.ISSUER))) {
       assertRejected(verifier, tokenWith("iss", issuer), Reason.WRONG_ISSUER);
     }
   }
@@ -93,7 +94,8 @@ class IapVerifierClaimsTest {
   @Test
   void verifyWhenAudienceArrayLacksAudienceThenWrongAudience() {
     for (List<String> audiences :
-        List.of(List.of(TestIap.OTHER_AUDIENCE), List.<String>of(), List.of(TestIap.AUDIENCE + "/"))) {
+        List.of(
+            List.of(TestIap.OTHER_AUDIENCE), List.<String>of(), List.of(TestIap.AUDIENCE + "/"))) {
       assertRejected(verifier, tokenWith("aud", audiences), Reason.WRONG_AUDIENCE);
     }
   }
@@ -114,9 +116,7 @@ class IapVerifierClaimsTest {
   @Test
   void verifyWhenAnyConfiguredAudienceMatchesThenAccepted() {
     IapVerifier several =
-        iap.verifierBuilder()
-            .audiences(IapAudience.of(TestIap.OTHER_AUDIENCE))
-            .build();
+        iap.verifierBuilder().audiences(IapAudience.of(TestIap.OTHER_AUDIENCE)).build();
     assertThat(several.verify(tokenWith("aud", TestIap.OTHER_AUDIENCE)).audience())
         .isEqualTo(TestIap.OTHER_AUDIENCE);
     assertThat(several.verify(iap.token()).audience()).isEqualTo(TestIap.AUDIENCE);
@@ -127,7 +127,8 @@ class IapVerifierClaimsTest {
   @ParameterizedTest
   @ValueSource(strings = {"exp", "iat", "sub", "email"})
   void verifyWhenRequiredClaimMissingThenMissingClaim(String claim) {
-    IapVerificationException e = assertRejected(verifier, tokenWith(claim, null), Reason.MISSING_CLAIM);
+    IapVerificationException e =
+        assertRejected(verifier, tokenWith(claim, null), Reason.MISSING_CLAIM);
     assertThat(e.getMessage()).contains("'" + claim + "'");
   }
 
@@ -168,7 +169,8 @@ class IapVerifierClaimsTest {
   @ParameterizedTest(name = "{0} = {1}")
   @MethodSource("mistypedClaims")
   void verifyWhenClaimHasWrongTypeThenMalformed(String claim, Object value) {
-    IapVerificationException e = assertRejected(verifier, tokenWith(claim, value), Reason.MALFORMED);
+    IapVerificationException e =
+        assertRejected(verifier, tokenWith(claim, value), Reason.MALFORMED);
     assertThat(e.getMessage()).contains(claim);
   }
 

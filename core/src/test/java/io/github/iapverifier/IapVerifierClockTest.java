@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Times exactly at the skew boundaries: {@code exp <= now - skew} is expired, {@code iat > now +
- * skew} is in the future, {@code exp - iat > 600 s + 2 * skew} is too long. Each boundary is
- * tested on both sides, one second apart, for several skews.
+ * skew} is in the future, {@code exp - iat > 600 s + 2 * skew} is too long. Each boundary is tested
+ * on both sides, one second apart, for several skews.
  */
 class IapVerifierClockTest {
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * One verifier shared by many threads: every thread gets exactly its own token's outcome, with
- * the cache off, small enough to evict constantly, and large.
+ * One verifier shared by many threads: every thread gets exactly its own token's outcome, with the
+ * cache off, small enough to evict constantly, and large.
  */
 class IapVerifierConcurrencyTest {
 
@@ -87,7 +87,8 @@ class IapVerifierConcurrencyTest {
       cases.add(new Case(token, email, null));
       // The same claims under a signature that does not match them.
       claims.put("email", "mallory-" + i + "@example.com");
-      String forged = TestIap.signingInput(iap.token(claims)) + "." + TestIap.signatureSegment(token);
+      String forged =
+          TestIap.signingInput(iap.token(claims)) + "." + TestIap.signatureSegment(token);
       cases.add(new Case(forged, null, Reason.BAD_SIGNATURE));
     }
     Map<String, Object> expired = TestIap.claims(TestIap.NOW.minusSeconds(3600));

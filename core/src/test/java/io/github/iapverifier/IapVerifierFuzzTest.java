@@ -13,9 +13,9 @@ import java.text.ParseException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzes {@link IapVerifier#verify}: whatever the input, only {@link IapVerificationException}
- * may escape, its message never echoes the input, and a repeat (served by the token cache when
- * the first call succeeded) gives the same outcome.
+ * Fuzzes {@link IapVerifier#verify}: whatever the input, only {@link IapVerificationException} may
+ * escape, its message never echoes the input, and a repeat (served by the token cache when the
+ * first call succeeded) gives the same outcome.
  *
  * <p>In a plain {@code mvn test} Jazzer runs in regression mode over the seeds in {@code
  * IapVerifierFuzzTestInputs/verify/}: real assertions signed with the test-only key in {@code

@@ -2,6 +2,9 @@ package io.github.iapverifier;
 
 import static io.github.iapverifier.TestIap.assertRejected;
 import static io.github.iapverifier.TestIap.b64;
+import static io.github.iapverifier.TestIap.r;
+import static io.github.iapverifier.TestIap.rs;
+import static io.github.iapverifier.TestIap.s;
 import static io.github.iapverifier.TestIap.signatureSegment;
 import static io.github.iapverifier.TestIap.signingInput;
 import static io.github.iapverifier.TestIap.withSignature;
@@ -42,9 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class IapVerifierHostileInputTest {
 
-  // The order of P-256 (FIPS 186-4, D.1.2.3).
-  private static final BigInteger N =
-      new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+  private static final BigInteger N = TestIap.P256_ORDER;
 
   private final TestIap iap = new TestIap();
   private final IapVerifier verifier = iap.verifier();
@@ -93,8 +94,7 @@ class IapVerifierHostileInputTest {
 
   @Test
   void verifyWhenHugeThenMalformedAndMessageStaysShort() {
-    IapVerificationException e =
-        assertRejected(verifier, "a".repeat(10_000_000), Reason.MALFORMED);
+    IapVerificationException e = assertRejected(verifier, "a".repeat(10_000_000), Reason.MALFORMED);
     assertThat(e.getMessage()).hasSizeLessThan(200);
   }
 
@@ -136,10 +136,10 @@ class IapVerifierHostileInputTest {
   @Test
   void verifyWhenStandardBase64AlphabetThenMalformed() {
     // The same bytes in the standard alphabet: '+' and '/' instead of '-' and '_'.
-    String standard = iap.sign("{\"alg\":\"ES256\",\"kid\":\"" + iap.keyId() + "\",\"x\":\"~~~\"}", "{}");
+    String standard =
+        iap.sign("{\"alg\":\"ES256\",\"kid\":\"" + iap.keyId() + "\",\"x\":\"~~~\"}", "{}");
     assertThat(standard).containsAnyOf("-", "_");
-    assertRejected(
-        verifier, standard.replace('-', '+').replace('_', '/'), Reason.MALFORMED);
+    assertRejected(verifier, standard.replace('-', '+').replace('_', '/'), Reason.MALFORMED);
   }
 
   @Test
@@ -152,9 +152,11 @@ class IapVerifierHostileInputTest {
 
     assertRejected(verifier, signingInput + "." + signature + "==", Reason.MALFORMED);
     String paddedHeader = padded(header) + "." + payload;
-    assertRejected(verifier, paddedHeader + "." + b64(iap.signature(paddedHeader)), Reason.MALFORMED);
+    assertRejected(
+        verifier, paddedHeader + "." + b64(iap.signature(paddedHeader)), Reason.MALFORMED);
     String paddedPayload = header + "." + padded(payload);
-    assertRejected(verifier, paddedPayload + "." + b64(iap.signature(paddedPayload)), Reason.MALFORMED);
+    assertRejected(
+        verifier, paddedPayload + "." + b64(iap.signature(paddedPayload)), Reason.MALFORMED);
   }
 
   @Test
@@ -168,7 +170,8 @@ class IapVerifierHostileInputTest {
   void verifyWhenSegmentLengthCannotBeBase64ThenMalformed() {
     // 4k+1 characters cannot encode whole bytes.
     String header = b64("{\"alg\":\"ES256\",\"kid\":\"" + iap.keyId() + "\"}");
-    String odd = header.length() % 4 == 1 ? header : header + "A".repeat((5 - header.length() % 4) % 4);
+    String odd =
+        header.length() % 4 == 1 ? header : header + "A".repeat((5 - header.length() % 4) % 4);
     assertThat(odd.length() % 4).isEqualTo(1);
     String[] parts = token.split("\\.");
     assertRejected(verifier, odd + "." + parts[1] + "." + parts[2], Reason.MALFORMED);
@@ -178,12 +181,16 @@ class IapVerifierHostileInputTest {
   void verifyWhenUnusedBitsOfLastCharacterSetThenRejected() {
     // Decoders often ignore the unused low bits of the last character, so that several strings
     // decode to one token; only the canonical encoding may be accepted.
-    assertRejected(verifier, signingInput(token) + "." + setUnusedBits(signatureSegment(token)), Reason.BAD_SIGNATURE);
+    assertRejected(
+        verifier,
+        signingInput(token) + "." + setUnusedBits(signatureSegment(token)),
+        Reason.BAD_SIGNATURE);
 
     String header = b64(withLengthNotMultipleOf4(JSONObjectUtils.toJSONString(iap.header())));
     String payload = b64(withLengthNotMultipleOf4(JSONObjectUtils.toJSONString(TestIap.claims())));
     // Re-signed, so that only the encoding is wrong.
-    for (String loose : List.of(setUnusedBits(header) + "." + payload, header + "." + setUnusedBits(payload))) {
+    for (String loose :
+        List.of(setUnusedBits(header) + "." + payload, header + "." + setUnusedBits(payload))) {
       assertRejected(verifier, loose + "." + b64(iap.signature(loose)), Reason.MALFORMED);
     }
   }
@@ -211,7 +218,10 @@ class IapVerifierHostileInputTest {
         "[[\"alg\",\"ES256\"],[\"kid\",\"iap-key-1\"]]"
       })
   void verifyWhenHeaderIsNotOneJsonObjectThenMalformed(String header) {
-    assertRejected(verifier, iap.sign(header, JSONObjectUtils.toJSONString(TestIap.claims())), Reason.MALFORMED);
+    assertRejected(
+        verifier,
+        iap.sign(header, JSONObjectUtils.toJSONString(TestIap.claims())),
+        Reason.MALFORMED);
   }
 
   @ParameterizedTest
@@ -226,7 +236,8 @@ class IapVerifierHostileInputTest {
         "[[\"iss\",\"https://cloud.google.com/iap\"]]"
       })
   void verifyWhenPayloadIsNotOneJsonObjectThenMalformed(String payload) {
-    assertRejected(verifier, iap.sign(JSONObjectUtils.toJSONString(iap.header()), payload), Reason.MALFORMED);
+    assertRejected(
+        verifier, iap.sign(JSONObjectUtils.toJSONString(iap.header()), payload), Reason.MALFORMED);
   }
 
   @Test
@@ -250,8 +261,12 @@ class IapVerifierHostileInputTest {
       {(byte) 0xff}
     };
     for (byte[] bad : invalid) {
-      assertRejected(verifier, iap.sign(header, insertIntoStringValue(claims, "email", bad)), Reason.MALFORMED);
-      assertRejected(verifier, iap.sign(insertIntoStringValue(header, "typ", bad), claims), Reason.MALFORMED);
+      assertRejected(
+          verifier,
+          iap.sign(header, insertIntoStringValue(claims, "email", bad)),
+          Reason.MALFORMED);
+      assertRejected(
+          verifier, iap.sign(insertIntoStringValue(header, "typ", bad), claims), Reason.MALFORMED);
     }
   }
 
@@ -264,7 +279,10 @@ class IapVerifierHostileInputTest {
         "{\"alg\":\"ES256\",\"kid\":\"iap-key-1\",\"typ\":\"JWT\",\"typ\":\"JWT\"}"
       })
   void verifyWhenHeaderMemberDuplicatedThenMalformed(String header) {
-    assertRejected(verifier, iap.sign(header, JSONObjectUtils.toJSONString(TestIap.claims())), Reason.MALFORMED);
+    assertRejected(
+        verifier,
+        iap.sign(header, JSONObjectUtils.toJSONString(TestIap.claims())),
+        Reason.MALFORMED);
   }
 
   @ParameterizedTest
@@ -274,7 +292,10 @@ class IapVerifierHostileInputTest {
     String json = JSONObjectUtils.toJSONString(TestIap.claims());
     String member = JSONObjectUtils.toJSONString(Map.of(claim, TestIap.claims().get(claim)));
     String duplicated = json.substring(0, json.length() - 1) + "," + member.substring(1);
-    assertRejected(verifier, iap.sign(JSONObjectUtils.toJSONString(iap.header()), duplicated), Reason.MALFORMED);
+    assertRejected(
+        verifier,
+        iap.sign(JSONObjectUtils.toJSONString(iap.header()), duplicated),
+        Reason.MALFORMED);
   }
 
   // ---- UNSUPPORTED_ALGORITHM
@@ -283,7 +304,8 @@ class IapVerifierHostileInputTest {
   @ValueSource(
       strings = {
         "none", "None", "NONE", "nOnE", "HS256", "HS512", "RS256", "PS256", "ES384", "ES512",
-        "ES256K", "EdDSA", "es256", "Es256", "eS256", "ES256 ", " ES256", "ES 256", "ES256\u0000", ""
+        "ES256K", "EdDSA", "es256", "Es256", "eS256", "ES256 ", " ES256", "ES 256", "ES256\u0000",
+            ""
       })
   void verifyWhenAlgIsNotExactlyEs256ThenUnsupportedAlgorithm(String alg) {
     // Validly signed with the ES256 key: only the header's claim about the algorithm is wrong.
@@ -362,7 +384,8 @@ class IapVerifierHostileInputTest {
     TestIap attacker = new TestIap(TestIap.generate(iap.keyId()));
     Map<String, Object> header = attacker.header();
     header.put("jwk", attacker.key().toPublicJWK().toJSONObject());
-    assertRejected(verifier, attacker.token(header, TestIap.claims()), Reason.UNSUPPORTED_ALGORITHM);
+    assertRejected(
+        verifier, attacker.token(header, TestIap.claims()), Reason.UNSUPPORTED_ALGORITHM);
   }
 
   // ---- typ
@@ -372,14 +395,16 @@ class IapVerifierHostileInputTest {
   void verifyWhenTypIsJwtInAnyCaseThenAccepted(String typ) {
     Map<String, Object> header = iap.header();
     header.put("typ", typ);
-    assertThat(verifier.verify(iap.token(header, TestIap.claims())).email()).isEqualTo(TestIap.EMAIL);
+    assertThat(verifier.verify(iap.token(header, TestIap.claims())).email())
+        .isEqualTo(TestIap.EMAIL);
   }
 
   @Test
   void verifyWhenTypAbsentThenAccepted() {
     Map<String, Object> header = iap.header();
     header.remove("typ");
-    assertThat(verifier.verify(iap.token(header, TestIap.claims())).email()).isEqualTo(TestIap.EMAIL);
+    assertThat(verifier.verify(iap.token(header, TestIap.claims())).email())
+        .isEqualTo(TestIap.EMAIL);
   }
 
   @Test
@@ -403,8 +428,16 @@ class IapVerifierHostileInputTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "other-key", "IAP-KEY-1", "iap-key-1 ", " iap-key-1", "iap-key-", "iap-key-1\u0000",
-        "../../etc/passwd", "https://attacker.example/key", "\u043a\u043b\u044e\u0447", "*"
+        "other-key",
+        "IAP-KEY-1",
+        "iap-key-1 ",
+        " iap-key-1",
+        "iap-key-",
+        "iap-key-1\u0000",
+        "../../etc/passwd",
+        "https://attacker.example/key",
+        "\u043a\u043b\u044e\u0447",
+        "*"
       })
   void verifyWhenKidUnknownThenUnknownKey(String kid) {
     Map<String, Object> header = iap.header();
@@ -447,11 +480,13 @@ class IapVerifierHostileInputTest {
   @ValueSource(ints = {0, 1, 31, 32, 63, 65, 66, 96, 128, 132})
   void verifyWhenSignatureNot64BytesThenBadSignature(int length) {
     byte[] genuine = Base64.getUrlDecoder().decode(signatureSegment(token));
-    assertRejected(verifier, withSignature(token, Arrays.copyOf(genuine, length)), Reason.BAD_SIGNATURE);
+    assertRejected(
+        verifier, withSignature(token, Arrays.copyOf(genuine, length)), Reason.BAD_SIGNATURE);
   }
 
   @Test
-  void verifyWhenSignatureDerEncodedThenBadSignature() throws GeneralSecurityException, JOSEException {
+  void verifyWhenSignatureDerEncodedThenBadSignature()
+      throws GeneralSecurityException, JOSEException {
     Signature der = Signature.getInstance("SHA256withECDSA");
     der.initSign(iap.key().toECPrivateKey());
     der.update(signingInput(token).getBytes(StandardCharsets.US_ASCII));
@@ -464,8 +499,10 @@ class IapVerifierHostileInputTest {
   @Test
   void verifyWhenRIsZeroOrSIsZeroThenBadSignature() {
     byte[] genuine = Base64.getUrlDecoder().decode(signatureSegment(token));
-    assertRejected(verifier, withSignature(token, rs(BigInteger.ZERO, s(genuine))), Reason.BAD_SIGNATURE);
-    assertRejected(verifier, withSignature(token, rs(r(genuine), BigInteger.ZERO)), Reason.BAD_SIGNATURE);
+    assertRejected(
+        verifier, withSignature(token, rs(BigInteger.ZERO, s(genuine))), Reason.BAD_SIGNATURE);
+    assertRejected(
+        verifier, withSignature(token, rs(r(genuine), BigInteger.ZERO)), Reason.BAD_SIGNATURE);
     // CVE-2022-21449: r = s = 0 was accepted for any message by the JDK 15-18 provider.
     assertRejected(verifier, withSignature(token, new byte[64]), Reason.BAD_SIGNATURE);
   }
@@ -514,7 +551,9 @@ class IapVerifierHostileInputTest {
     // Equal claims, different bytes: the signature covers the bytes, not their meaning.
     String[] parts = token.split("\\.");
     String spaced =
-        b64(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace(",", ", "));
+        b64(
+            new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace(",", ", "));
     assertRejected(verifier, parts[0] + "." + spaced + "." + parts[2], Reason.BAD_SIGNATURE);
   }
 
@@ -530,7 +569,11 @@ class IapVerifierHostileInputTest {
   private String tokenOfLength(int length) {
     for (int spaces = 0; spaces < 4; spaces++) {
       String header =
-          "{\"alg\":\"ES256\",\"typ\":\"JWT\"," + " ".repeat(spaces) + "\"kid\":\"" + iap.keyId() + "\"}";
+          "{\"alg\":\"ES256\",\"typ\":\"JWT\","
+              + " ".repeat(spaces)
+              + "\"kid\":\""
+              + iap.keyId()
+              + "\"}";
       int payloadChars = length - b64(header).length() - 2 - 86;
       if (payloadChars % 4 == 1) {
         continue; // no byte count encodes to 4k+1 characters
@@ -577,28 +620,8 @@ class IapVerifierHostileInputTest {
     byte[] before = text.substring(0, at).getBytes(StandardCharsets.UTF_8);
     System.arraycopy(before, 0, out, 0, before.length);
     System.arraycopy(bytes, 0, out, before.length, bytes.length);
-    System.arraycopy(json, before.length, out, before.length + bytes.length, json.length - before.length);
+    System.arraycopy(
+        json, before.length, out, before.length + bytes.length, json.length - before.length);
     return out;
-  }
-
-  private static BigInteger r(byte[] signature) {
-    return new BigInteger(1, signature, 0, 32);
-  }
-
-  private static BigInteger s(byte[] signature) {
-    return new BigInteger(1, signature, 32, 32);
-  }
-
-  private static byte[] rs(BigInteger r, BigInteger s) {
-    byte[] out = new byte[64];
-    put(r, out, 0);
-    put(s, out, 32);
-    return out;
-  }
-
-  private static void put(BigInteger value, byte[] out, int offset) {
-    byte[] bytes = value.toByteArray();
-    int skip = bytes.length > 32 ? bytes.length - 32 : 0; // a leading sign byte
-    System.arraycopy(bytes, skip, out, offset + 32 - (bytes.length - skip), bytes.length - skip);
   }
 }

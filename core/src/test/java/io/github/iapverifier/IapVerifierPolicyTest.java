@@ -80,7 +80,10 @@ class IapVerifierPolicyTest {
   @Test
   void verifyWhenPolicyCombinedThenBothApply() {
     IapVerifier verifier =
-        iap.verifierBuilder().allowedHostedDomains("example.com").requiredAccessLevels(CORP).build();
+        iap.verifierBuilder()
+            .allowedHostedDomains("example.com")
+            .requiredAccessLevels(CORP)
+            .build();
     assertThat(verifier.verify(tokenWithLevels(List.of(CORP))).email()).isEqualTo(TestIap.EMAIL);
     assertRejected(verifier, iap.token(), Reason.POLICY_DENIED);
     Map<String, Object> claims = TestIap.claims();

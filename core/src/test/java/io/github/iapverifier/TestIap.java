@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.iapverifier.IapVerificationException.Reason;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -24,8 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A stand-in for IAP: holds a real P-256 key and mints ES256 assertions with it, either from
- * claim maps or from raw header and payload bytes that JOSE libraries would refuse to produce.
+ * A stand-in for IAP: holds a real P-256 key and mints ES256 assertions with it, either from claim
+ * maps or from raw header and payload bytes that JOSE libraries would refuse to produce.
  */
 final class TestIap {
 
@@ -35,9 +36,15 @@ final class TestIap {
   static final String SUBJECT = "accounts.google.com:113769094838382739561";
   static final String EMAIL = "ada@example.com";
   static final String DOMAIN = "example.com";
+
   /** A whole second, so that boundary tests are exact. */
   static final Instant NOW = Instant.parse("2026-03-02T09:15:00Z");
+
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  /** The order n of P-256 (FIPS 186-4, D.1.2.3): r and s must lie in [1, n - 1]. */
+  static final BigInteger P256_ORDER =
+      new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
 
   private final ECKey key;
 
@@ -81,10 +88,7 @@ final class TestIap {
 
   /** A verifier for {@link #AUDIENCE} that trusts this key, at {@link #NOW}. */
   IapVerifier.Builder verifierBuilder() {
-    return IapVerifier.builder()
-        .audiences(AUDIENCE)
-        .keySource(keySource())
-        .clock(CLOCK);
+    return IapVerifier.builder().audiences(AUDIENCE).keySource(keySource()).clock(CLOCK);
   }
 
   IapVerifier verifier() {
@@ -130,7 +134,8 @@ final class TestIap {
   }
 
   String sign(String headerJson, String payloadJson) {
-    return sign(headerJson.getBytes(StandardCharsets.UTF_8), payloadJson.getBytes(StandardCharsets.UTF_8));
+    return sign(
+        headerJson.getBytes(StandardCharsets.UTF_8), payloadJson.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Signs exactly these bytes, however wrong they are. */
@@ -171,10 +176,31 @@ final class TestIap {
     return signingInput(token) + "." + b64(signature);
   }
 
+  static BigInteger r(byte[] signature) {
+    return new BigInteger(1, signature, 0, 32);
+  }
+
+  static BigInteger s(byte[] signature) {
+    return new BigInteger(1, signature, 32, 32);
+  }
+
+  /** A JOSE signature from r and s, each below 2^256. */
+  static byte[] rs(BigInteger r, BigInteger s) {
+    byte[] out = new byte[64];
+    put(r, out, 0);
+    put(s, out, 32);
+    return out;
+  }
+
+  private static void put(BigInteger value, byte[] out, int offset) {
+    byte[] bytes = value.toByteArray();
+    int skip = bytes.length > 32 ? bytes.length - 32 : 0; // a leading sign byte
+    System.arraycopy(bytes, skip, out, offset + 32 - (bytes.length - skip), bytes.length - skip);
+  }
+
   /**
-   * Asserts the rejection reason, and that the message, which adapters log and return to
-   * clients, echoes no part of the token long enough to matter (a replayable token or its
-   * signature).
+   * Asserts the rejection reason, and that the message, which adapters log and return to clients,
+   * echoes no part of the token long enough to matter (a replayable token or its signature).
    */
   static IapVerificationException assertRejected(
       IapVerifier verifier, String token, Reason reason) {
