@@ -842,8 +842,9 @@ public final class IapVerifier implements AutoCloseable {
     }
 
     /**
-     * Tunes the default remote key source (timeouts, cache bounds, rate limit). The URI and the
-     * listener are set by this builder.
+     * Tunes the default remote key source (timeouts, cache bounds, rate limit). The given builder
+     * is not changed; {@link #jwksUri} wins over its URI, and this builder's clock and listener
+     * apply unless it set its own.
      *
      * @param remote a remote key source builder, not null
      * @return this builder
@@ -903,10 +904,7 @@ public final class IapVerifier implements AutoCloseable {
         return new IapVerifier(this, keySource, null);
       }
       RemoteKeySource.Builder r = remote != null ? remote : RemoteKeySource.builder();
-      if (jwksUri != null) {
-        r.jwksUri(jwksUri);
-      }
-      RemoteKeySource source = r.eventListener(listener).build();
+      RemoteKeySource source = r.build(jwksUri, clock, listener);
       return new IapVerifier(this, source, source);
     }
   }

@@ -120,8 +120,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
    * still used to parse and check the JWKS, and the HTTP client is the JDK's.
    */
 
-  private RemoteKeySource(Builder b) {
-    this.uri = b.jwksUri;
+  private RemoteKeySource(Builder b, URI uri, Clock clock, IapEventListener listener) {
+    this.uri = uri;
     this.ownsClient = b.httpClient == null;
     this.client =
         ownsClient
@@ -138,8 +138,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     this.refreshAhead = b.refreshAhead;
     this.forcedInterval = b.forcedRefreshInterval.toMillis();
     this.maxStaleness = b.maxStaleness.toMillis();
-    this.clock = b.clock;
-    this.listener = b.listener;
+    this.clock = clock;
+    this.listener = listener;
     this.executor =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -675,8 +675,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     private double refreshAhead = 0.8;
     private Duration forcedRefreshInterval = Duration.ofSeconds(30);
     private Duration maxStaleness = Duration.ofHours(24);
-    private Clock clock = Clock.systemUTC();
-    private IapEventListener listener = IapEventListener.NONE;
+    private Clock clock;
+    private IapEventListener listener;
 
     private Builder() {}
 
@@ -832,7 +832,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     }
 
     /**
-     * Sets the clock for cache times. Default: the system UTC clock.
+     * Sets the clock for cache times. Default: the system UTC clock, or the verifier's clock when
+     * this builder is given to {@link IapVerifier.Builder#remoteKeySource}.
      *
      * @param clock the clock, not null
      * @return this builder
@@ -843,7 +844,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     }
 
     /**
-     * Sets the observer of fetches, rotations, staleness and rate limiting. Default: none.
+     * Sets the observer of fetches, rotations, staleness and rate limiting. Default: none, or the
+     * verifier's listener when this builder is given to {@link IapVerifier.Builder#remoteKeySource}.
      *
      * @param listener the listener, not null
      * @return this builder
@@ -860,7 +862,19 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return the source; close it when done
      */
     public RemoteKeySource build() {
-      return new RemoteKeySource(this);
+      return build(null, Clock.systemUTC(), IapEventListener.NONE);
+    }
+
+    /**
+     * Builds for a verifier without changing this builder: the verifier's URI replaces this one
+     * when set, its clock and listener apply where this builder set none.
+     */
+    RemoteKeySource build(URI uriOverride, Clock defaultClock, IapEventListener defaultListener) {
+      return new RemoteKeySource(
+          this,
+          uriOverride != null ? uriOverride : jwksUri,
+          clock != null ? clock : defaultClock,
+          listener != null ? listener : defaultListener);
     }
 
     private static Duration positive(Duration d, String name) {

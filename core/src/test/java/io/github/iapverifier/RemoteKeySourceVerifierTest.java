@@ -176,6 +176,33 @@ class RemoteKeySourceVerifierTest extends KeySourceTestBase {
   }
 
   @Test
+  void buildWhenVerifierHasClockAndListenerThenRemoteSourceUsesThemAndTunedBuilderIsUnchanged() {
+    publish(jwks(k1), "max-age=300");
+    RemoteKeySource.Builder tuned =
+        RemoteKeySource.builder().connectTimeout(TIMEOUT).requestTimeout(TIMEOUT);
+    IapVerifier verifier =
+        closeLater(
+            IapVerifier.builder()
+                .audiences(AUDIENCE)
+                .clock(clock)
+                .jwksUri(jwksUri())
+                .remoteKeySource(tuned)
+                .eventListener(events)
+                .build());
+    verifier.warmUp();
+    assertThat(events.fetched).hasSize(1);
+
+    // Only the verifier's (test) clock is past the 300 s TTL: a refresh proves the source uses it.
+    clock.advance(Duration.ofSeconds(301));
+    verifier.verify(token(k1, clock.instant()));
+
+    assertThat(fetches()).isEqualTo(2);
+    assertThat(events.fetched).hasSize(2);
+    RemoteKeySource fromTuned = closeLater(tuned.build());
+    assertThat(fromTuned.jwksUri()).hasToString(RemoteKeySource.DEFAULT_JWKS_URI);
+  }
+
+  @Test
   void closeWhenVerifierCreatedTheSourceThenSourceClosedAndThreadGone() {
     Set<Thread> before = keyThreads();
     publish(jwks(k1), "max-age=3600");
