@@ -1,0 +1,371 @@
+package io.github.iapverifier.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.iapverifier.IapAudience;
+import io.github.iapverifier.test.FakeIap;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local stand-in for Google Cloud Identity-Aware Proxy: a reverse proxy in front of one app that
+ * lets the developer pick an identity on a sign-in page and adds a freshly signed {@code
+ * x-goog-iap-jwt-assertion} to every request it forwards. The app verifies those assertions with
+ * the keys served at {@link #jwksUri()} and the audience {@link #audience()}, exactly as it
+ * verifies Google's in production.
+ *
+ * <p>Start it with {@code java -jar iap-verifier-emulator.jar} ({@link Main}) or in-process:
+ *
+ * <pre>{@code
+ * try (Emulator iap = Emulator.builder().upstream(URI.create("http://localhost:8081")).start()) {
+ *   // configure the app with iap.jwksUri() and iap.audience(), browse iap.baseUri()
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Every instance has its own signing keys, made at start.
+ */
+public final class Emulator implements AutoCloseable {
+
+  /** The audience used when none is given: a valid App Engine audience of no real project. */
+  public static final String DEFAULT_AUDIENCE = "/projects/1/apps/local-dev";
+
+  /** The port used when none is given. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** The path the signing keys are served at, as on {@code www.gstatic.com}. */
+  public static final String JWKS_PATH = FakeIap.JWKS_PATH;
+
+  /** The sign-in page; real IAP keeps its own URLs under {@code /_gcp_iap/} too. */
+  public static final String SIGN_IN_PATH = "/_gcp_iap/signin";
+
+  /** Signs out and returns to the sign-in page, as real IAP's URL of the same name. */
+  public static final String CLEAR_LOGIN_COOKIE_PATH = "/_gcp_iap/clear_login_cookie";
+
+  /** The cookie that holds the chosen identity. */
+  public static final String COOKIE_NAME = "GCP_IAP_EMULATOR_USER";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final FakeIap iap;
+  private final URI upstream;
+  private final IapAudience audience;
+  private final List<EmulatedUser> presets;
+
+  private Emulator(Builder builder) {
+    this.upstream = checkUpstream(builder.upstream);
+    this.audience = builder.audience;
+    this.presets = builder.presets;
+    InetSocketAddress address = new InetSocketAddress(resolve(builder.bind), builder.port);
+    HttpServer bound;
+    try {
+      bound = HttpServer.create(address, 0);
+    } catch (BindException e) {
+      throw new IllegalStateException(
+          "port "
+              + builder.port
+              + " on "
+              + builder.bind
+              + " is already in use (or not allowed): stop what uses it, or pick another port"
+              + " with --port",
+          e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
+    }
+    try {
+      awaitUpstream(upstream, builder.waitForUpstream);
+    } catch (RuntimeException e) {
+      bound.stop(0);
+      throw e;
+    }
+    this.server = bound;
+    this.iap = FakeIap.builder().audience(audience).start();
+    this.executor = Executors.newCachedThreadPool(daemonThreads());
+    server.setExecutor(executor);
+    server.createContext("/", new EmulatorHandler(this, iap, builder.log));
+    server.start();
+  }
+
+  /**
+   * Starts configuring an emulator.
+   *
+   * @return a new builder, not thread-safe
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns where browsers reach the emulator, such as {@code http://127.0.0.1:8080}.
+   *
+   * @return the base URI, without a trailing slash
+   */
+  public URI baseUri() {
+    InetSocketAddress address = server.getAddress();
+    InetAddress host = address.getAddress();
+    // A wildcard address is not something to type into a browser or an app's settings.
+    String name =
+        host.isAnyLocalAddress()
+            ? "localhost"
+            : host instanceof Inet6Address
+                ? "[" + host.getHostAddress() + "]"
+                : host.getHostAddress();
+    return URI.create("http://" + name + ":" + address.getPort());
+  }
+
+  /**
+   * Returns the port the emulator listens on (the actual one when started with port 0).
+   *
+   * @return the port
+   */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /**
+   * Returns the URI of the emulator's JWKS: the app's {@code iap.jwks-uri} (Spring Boot) or {@code
+   * jwks-uri} init-param (servlet filter).
+   *
+   * @return the URI, never null
+   */
+  public URI jwksUri() {
+    return URI.create(baseUri() + JWKS_PATH);
+  }
+
+  /**
+   * Returns the audience the assertions are signed for: the app's {@code iap.audiences}.
+   *
+   * @return the audience, never null
+   */
+  public IapAudience audience() {
+    return audience;
+  }
+
+  /**
+   * Returns the app the emulator forwards to.
+   *
+   * @return the upstream base URI, never null
+   */
+  public URI upstream() {
+    return upstream;
+  }
+
+  /**
+   * Returns the identities offered on the sign-in page.
+   *
+   * @return the presets, unmodifiable
+   */
+  public List<EmulatedUser> presets() {
+    return presets;
+  }
+
+  /** Stops listening, ends the exchanges in progress and forgets the keys. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    iap.close();
+  }
+
+  private static URI checkUpstream(URI upstream) {
+    if (upstream == null) {
+      throw new IllegalArgumentException(
+          "no upstream: say which app to protect with --upstream, e.g. http://localhost:8081");
+    }
+    String scheme = upstream.getScheme();
+    String path = upstream.getRawPath();
+    boolean hasPath = path != null && !path.isEmpty() && !path.equals("/");
+    if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+        || upstream.getHost() == null
+        || hasPath
+        || upstream.getRawQuery() != null
+        || upstream.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "upstream '"
+              + upstream
+              + "' is not of the form http://HOST:PORT (no path), e.g. http://localhost:8081");
+    }
+    return URI.create(
+        scheme.toLowerCase(Locale.ROOT) + "://" + upstream.getRawAuthority());
+  }
+
+  /**
+   * Fails start-up if nothing accepts connections at the upstream's address, so the developer
+   * learns now rather than from a 502 in the browser; waits up to {@code patience} for an app that
+   * is still starting.
+   */
+  private static void awaitUpstream(URI upstream, Duration patience) {
+    int port =
+        upstream.getPort() != -1 ? upstream.getPort() : upstream.getScheme().equals("https") ? 443 : 80;
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(upstream.getHost(), port), 2_000);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          String waited =
+              patience.isZero()
+                  ? "; start the app first, or let the emulator wait for it with"
+                      + " --wait-for-upstream SECONDS"
+                  : " within " + patience.toSeconds() + " s; is the app starting on that port?";
+          throw new IllegalStateException(
+              "upstream " + upstream + " is not reachable (" + e.getMessage() + ")" + waited, e);
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for upstream " + upstream, e);
+      }
+    }
+  }
+
+  private static InetAddress resolve(String bind) {
+    try {
+      return InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("bind address '" + bind + "' is not known", e);
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "iap-emulator-" + count.incrementAndGet());
+      // The server's own dispatcher thread keeps the JVM alive; workers must not outlive it.
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Configures an {@link Emulator}. Not thread-safe. */
+  public static final class Builder {
+    private URI upstream;
+    private String bind = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private IapAudience audience = IapAudience.of(DEFAULT_AUDIENCE);
+    private List<EmulatedUser> presets =
+        List.of(
+            EmulatedUser.of("user@example.com", "example.com"),
+            EmulatedUser.of("someone@gmail.com", null));
+    private Duration waitForUpstream = Duration.ZERO;
+    private PrintStream log = System.out;
+
+    private Builder() {}
+
+    /**
+     * Sets the app to forward to. Required.
+     *
+     * @param upstream {@code http://HOST:PORT} (or https), without a path, not null
+     * @return this builder
+     */
+    public Builder upstream(URI upstream) {
+      this.upstream = Objects.requireNonNull(upstream, "upstream");
+      return this;
+    }
+
+    /**
+     * Sets the address to listen on. Default {@code 127.0.0.1}: anyone who reaches the emulator
+     * can sign in as anyone, so keep it on loopback.
+     *
+     * @param bind a host name or address, not null
+     * @return this builder
+     */
+    public Builder bind(String bind) {
+      this.bind = Objects.requireNonNull(bind, "bind");
+      return this;
+    }
+
+    /**
+     * Sets the port to listen on. Default {@value #DEFAULT_PORT}.
+     *
+     * @param port 0 to 65535; 0 picks a free port (see {@link Emulator#port()})
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets the audience of the assertions. Default {@value #DEFAULT_AUDIENCE}.
+     *
+     * @param audience the audience, not null
+     * @return this builder
+     */
+    public Builder audience(IapAudience audience) {
+      this.audience = Objects.requireNonNull(audience, "audience");
+      return this;
+    }
+
+    /**
+     * Sets the identities offered with one click on the sign-in page. Default {@code
+     * user@example.com} (Workspace domain {@code example.com}) and a consumer account.
+     *
+     * @param presets the users, not null; may be empty
+     * @return this builder
+     */
+    public Builder presets(List<EmulatedUser> presets) {
+      this.presets = List.copyOf(presets);
+      return this;
+    }
+
+    /**
+     * Sets how long start-up waits for the upstream to accept connections. Default zero: it must
+     * already be up.
+     *
+     * @param wait the longest wait, not null or negative
+     * @return this builder
+     */
+    public Builder waitForUpstream(Duration wait) {
+      if (Objects.requireNonNull(wait, "wait").isNegative()) {
+        throw new IllegalArgumentException("wait must not be negative, was " + wait);
+      }
+      this.waitForUpstream = wait;
+      return this;
+    }
+
+    /**
+     * Sets where a line per request and sign-in goes (identities, never assertions). Default
+     * {@code System.out}.
+     *
+     * @param log the stream, not null
+     * @return this builder
+     */
+    public Builder log(PrintStream log) {
+      this.log = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /**
+     * Checks the upstream, opens the port and starts serving.
+     *
+     * @return the running emulator; close it when done
+     * @throws IllegalArgumentException if a setting is not usable (message says which)
+     * @throws IllegalStateException if the port is taken or the upstream is not reachable
+     * @throws UncheckedIOException if the port cannot be opened for another reason
+     */
+    public Emulator start() {
+      return new Emulator(this);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.github.iapverifier.servlet;
+
+import static io.github.iapverifier.IapVerifier.HEADER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iapverifier.IapVerificationException.Reason;
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.test.FakeIap;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The JWKS endpoint is down before the first fetch: 503, never a 401 that blames the user. */
+class IapFilterKeyOutageTest {
+
+  @Test
+  void keysUnavailableAtStartThen503WithRetryAfterAndRecoversWithoutRestart() throws Exception {
+    try (FakeIap iap = FakeIap.start()) {
+      iap.simulateOutage(true);
+      IapVerifier verifier = iap.verifierBuilder().build();
+      String[] warmUpLog = new String[1];
+      Jetty jetty =
+          startCapturing(
+              () -> Jetty.start(TestApp.context("/app", new IapFilter(verifier))), warmUpLog);
+      try {
+        // init's warm-up failed, was logged, and the app started anyway.
+        assertThat(warmUpLog[0].lines())
+            .filteredOn(l -> l.contains(" WARN io.github.iapverifier.servlet.IapFilter - "))
+            .anySatisfy(l -> assertThat(l).contains("requests are answered 503"));
+        assertThat(iap.jwksRequests()).isPositive();
+
+        HttpResponse<String> response = jetty.get("/app/whoami", HEADER, iap.token().build());
+
+        Map<String, Object> problem =
+            IapFilterContainerTest.assertProblem(response, 503, Reason.KEYS_UNAVAILABLE);
+        assertThat(problem).containsEntry("title", "Service Unavailable");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("30");
+        assertThat((String) problem.get("detail")).contains(iap.jwksUri().toString());
+
+        iap.simulateOutage(false);
+        // The key source retries after a backoff of 1 s, then 2 s: bounded wait for recovery.
+        int status = 0;
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline && status != 200) {
+          Thread.sleep(250);
+          status = jetty.get("/app/whoami", HEADER, iap.token().build()).statusCode();
+          assertThat(status).isIn(200, 503);
+        }
+        assertThat(status).isEqualTo(200);
+      } finally {
+        jetty.close();
+        verifier.close();
+      }
+    }
+  }
+
+  private static Jetty startCapturing(java.util.function.Supplier<Jetty> start, String[] log) {
+    Jetty[] jetty = new Jetty[1];
+    log[0] =
+        IapFilterContainerTest.captureStderr(
+            () -> {
+              jetty[0] = start.get();
+              return null;
+            });
+    return jetty[0];
+  }
+}

@@ -1,0 +1,200 @@
+package io.github.iapverifier.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.iapverifier.IapAudience;
+import io.github.iapverifier.IapVerificationException.Reason;
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.RemoteKeySource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.event.Level;
+
+class InitParamsTest {
+
+  private static final String AUDIENCE = "/projects/123456789012/apps/my-project";
+  private static final String RUN_AUDIENCE =
+      "/projects/123456789012/locations/europe-west1/services/billing";
+
+  private static Map<String, String> params(String... nameValue) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("audiences", AUDIENCE);
+    for (int i = 0; i < nameValue.length; i += 2) {
+      params.put(nameValue[i], nameValue[i + 1]);
+    }
+    return params;
+  }
+
+  private static IapFilter.Settings settings(Map<String, String> params) {
+    InitParams parsed = InitParams.parse(params);
+    // Built, never warmed up: nothing is fetched.
+    try (IapVerifier verifier = parsed.verifier().build()) {
+      return parsed.filter().settings(verifier);
+    }
+  }
+
+  @Test
+  void parseWhenEverySettingGivenThenAllApplied() {
+    Map<String, String> params =
+        params(
+            "audiences", AUDIENCE + ",\n  " + RUN_AUDIENCE,
+            "jwks-uri", "http://127.0.0.1:9/keys",
+            "excluded-paths", " /healthz ,\n /status/** ",
+            "allowed-hosted-domains", "example.com, example.org",
+            "required-access-levels", "accessPolicies/1/accessLevels/corp",
+            "clock-skew", "PT45S",
+            "token-cache-size", "0",
+            "allow-cors-preflight", "TRUE",
+            "rejection-log-level", "debug, POLICY_DENIED=error");
+
+    IapFilter.Settings s = settings(params);
+
+    assertThat(s.verifier().audiences())
+        .containsExactly(IapAudience.of(AUDIENCE), IapAudience.of(RUN_AUDIENCE));
+    assertThat(((RemoteKeySource) s.verifier().keySource()).jwksUri())
+        .isEqualTo(URI.create("http://127.0.0.1:9/keys"));
+    assertThat(s.excludedPaths().patterns()).containsExactly("/healthz", "/status/**");
+    assertThat(s.allowCorsPreflight()).isTrue();
+    assertThat(s.logLevels())
+        .containsEntry(Reason.MISSING, Level.DEBUG)
+        .containsEntry(Reason.KEYS_UNAVAILABLE, Level.DEBUG)
+        .containsEntry(Reason.POLICY_DENIED, Level.ERROR);
+  }
+
+  @Test
+  void parseWhenOnlyAudiencesThenDefaults() {
+    IapFilter.Settings s = settings(params());
+
+    assertThat(s.excludedPaths().isEmpty()).isTrue();
+    assertThat(s.allowCorsPreflight()).isFalse();
+    assertThat(s.logLevels())
+        .containsEntry(Reason.MISSING, Level.INFO)
+        .containsEntry(Reason.WRONG_AUDIENCE, Level.INFO)
+        .containsEntry(Reason.POLICY_DENIED, Level.WARN)
+        .containsEntry(Reason.KEYS_UNAVAILABLE, Level.WARN);
+  }
+
+  @Test
+  void parseWhenBlankOptionalValuesThenTreatedAsAbsent() {
+    IapFilter.Settings s =
+        settings(params("excluded-paths", "  ", "clock-skew", "", "allow-cors-preflight", " "));
+
+    assertThat(s.excludedPaths().isEmpty()).isTrue();
+    assertThat(s.allowCorsPreflight()).isFalse();
+  }
+
+  @Test
+  void parseWhenAudiencesMissingThenSaysWhatToSet() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(Map.of("excluded-paths", "/healthz")))
+        .withMessageContaining("init-param 'audiences' is required")
+        .withMessageContaining("/projects/NUMBER/global/backendServices/ID")
+        .withMessageContaining("'detect'");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(Map.of("audiences", " , ")))
+        .withMessageContaining("init-param 'audiences' is required");
+  }
+
+  @Test
+  void parseWhenAudienceMalformedThenNamesParamAndValue() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(params("audiences", AUDIENCE + ",/projects/x/apps/y")))
+        .withMessageStartingWith("init-param 'audiences': audience '/projects/x/apps/y'")
+        .withMessageContaining("is not an IAP audience");
+  }
+
+  @Test
+  void parseWhenDetectOutsideCloudRunAndAppEngineThenSaysWhy() {
+    assumeTrue(
+        System.getenv("K_SERVICE") == null
+            && System.getenv("GAE_APPLICATION") == null
+            && System.getenv("GAE_SERVICE") == null,
+        "runs only outside Cloud Run and App Engine");
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(params("audiences", "detect")))
+        .withMessageStartingWith("init-param 'audiences' is 'detect', but cannot detect")
+        .withMessageContaining("K_SERVICE");
+  }
+
+  @Test
+  void parseWhenUnknownParamThenListsKnownOnes() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(params("audience", AUDIENCE)))
+        .withMessage(
+            "unknown init-param 'audience'; known init-params are [audiences, jwks-uri,"
+                + " excluded-paths, allowed-hosted-domains, required-access-levels, clock-skew,"
+                + " token-cache-size, allow-cors-preflight, rejection-log-level]");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "jwks-uri|not a uri|init-param 'jwks-uri': 'not a uri' is not an absolute http(s) URI",
+        "jwks-uri|/relative/keys|init-param 'jwks-uri': '/relative/keys' is not an absolute",
+        "jwks-uri|ftp://example.com/keys|init-param 'jwks-uri': 'ftp://example.com/keys' is not",
+        "clock-skew|30x|init-param 'clock-skew': '30x' is neither an ISO-8601 duration such as"
+            + " PT30S nor a whole number of seconds",
+        "clock-skew|-5|init-param 'clock-skew': '-5' is neither",
+        "clock-skew|PT10M|init-param 'clock-skew': clockSkew must be between 0 and PT5M, got PT10M",
+        "token-cache-size|lots|init-param 'token-cache-size': 'lots' is not a whole number",
+        "token-cache-size|-1|init-param 'token-cache-size': '-1' is not a whole number",
+        "allow-cors-preflight|yes|init-param 'allow-cors-preflight': 'yes' is neither true nor"
+            + " false",
+        "rejection-log-level|LOUD|init-param 'rejection-log-level': 'LOUD' is not a log level",
+        "rejection-log-level|NOPE=INFO|init-param 'rejection-log-level': 'NOPE' is not a"
+            + " rejection reason",
+        "rejection-log-level|MISSING=LOUD|init-param 'rejection-log-level': 'LOUD' is not a log"
+            + " level",
+        "excluded-paths|/healthz,/**|init-param 'excluded-paths': excluded path '/**' would"
+            + " exempt the whole application",
+        "excluded-paths|healthz|init-param 'excluded-paths': excluded path 'healthz' must be",
+        "allowed-hosted-domains|ana@example.com|init-param 'allowed-hosted-domains': allowed"
+            + " hosted domain 'ana@example.com' must be a domain",
+        "required-access-levels|corp|init-param 'required-access-levels': access level 'corp'"
+            + " must be a full name",
+      })
+  void parseWhenValueInvalidThenMessageNamesParamValueAndWhatIsAccepted(
+      String name, String value, String message) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(params(name, value)))
+        .withMessageStartingWith(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"PT30S,30", "PT1M,60", "45,45", "0,0", "PT0.5S,0.5"})
+  void durationWhenIsoOrSecondsThenParsed(String value, double seconds) {
+    assertThat(InitParams.duration(value)).isEqualTo(Duration.ofMillis((long) (seconds * 1000)));
+  }
+
+  @Test
+  void namesWhenListedThenEveryNameIsParsed() {
+    // Guards against a name added to NAMES but not parsed: its value would be silently ignored.
+    Map<String, String> invalid =
+        Map.of(
+            "audiences", "x",
+            "jwks-uri", "x",
+            "excluded-paths", "x",
+            "allowed-hosted-domains", "a@b",
+            "required-access-levels", "x",
+            "clock-skew", "x",
+            "token-cache-size", "x",
+            "allow-cors-preflight", "x",
+            "rejection-log-level", "x");
+    assertThat(invalid.keySet()).containsExactlyInAnyOrderElementsOf(InitParams.NAMES);
+    for (String name : InitParams.NAMES) {
+      assertThatIllegalArgumentException()
+          .as(name)
+          .isThrownBy(() -> InitParams.parse(params(name, invalid.get(name))))
+          .withMessageContaining("init-param '" + name + "'");
+    }
+  }
+}
