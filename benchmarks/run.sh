@@ -41,7 +41,7 @@ if $rebuild || [ ! -f "$jar" ] || [ -n "$(find "$root/core/src/main" "$here/src/
 fi
 
 load() { # 1/5/15-minute load averages and the busiest other processes, to judge the noise
-  echo "$(cut -d' ' -f1-3 /proc/loadavg) [top: $(ps -eo pcpu=,comm= --sort=-pcpu | head -3 | awk '{printf "%s %s%%; ", $2, $1}')]"
+  echo "$(cut -d' ' -f1-3 /proc/loadavg) [busiest now: $(top -bn1 -o %CPU 2>/dev/null | awk 'NR>7 && NR<=10 {printf "%s %s%%; ", $12, $9}')]"
 }
 
 if [ "$mode" = smoke ]; then
