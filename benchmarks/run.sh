@@ -2,14 +2,18 @@
 # Reproduces benchmarks/RESULTS.md: every JMH benchmark on JDK 17 and JDK 25, with 1 and 2
 # threads and -prof gc, then a CPU-time-per-op cross-check (CpuTimePerOp), `openssl speed
 # ecdsap256` and the key-rotation stress, into benchmarks/results/<date>/ (raw JMH JSON and logs,
-# load averages, machine, tables.md). About 11-12 minutes on the 2-core reference machine.
+# load averages, machine, tables.md). About 9-10 minutes on the 2-core reference machine, plus
+# 1-2 minutes when the jar has to be built.
 #
 #   benchmarks/run.sh            full run (what RESULTS.md quotes)
-#   benchmarks/run.sh --smoke    one short iteration of each benchmark on the default JDK, 1 thread,
-#                                plus a 10 s rotation stress; for CI, under 2 minutes; judges nothing
+#   benchmarks/run.sh --smoke    one short iteration of each benchmark on JDK 17, 1 thread, plus a
+#                                10 s rotation stress; for CI, ~25 s with the jar built; judges
+#                                nothing but "runs and verifies"
 #   benchmarks/run.sh --rebuild  rebuild the jar first, then the full run
 #
-# Environment: JDK17 and JDK25 (paths to java) override the JDKs; JMH_EXTRA adds JMH options.
+# Environment: JDK17 and JDK25 (paths to java) override the JDKs; JMH_RUN_OPTS replaces the
+# fork/warm-up/measurement options of the full run (default below); JMH_EXTRA adds other JMH
+# arguments, e.g. a benchmark regex ("CacheHit") or -jvmArgsAppend.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -69,13 +73,16 @@ start=$(date +%s)
 } | tee "$out/machine.txt"
 
 # One fork per benchmark; 4 x 1 s warm-up, 5 x 1 s measured: ~11 s each with fork start-up.
-JMH_OPTS=(-f 1 -wi 4 -w 1s -i 5 -r 1s -prof gc -foe true)
+# shellcheck disable=SC2206 # word splitting of the override is intended
+JMH_OPTS=(${JMH_RUN_OPTS:--f 1 -wi 4 -w 1s -i 5 -r 1s} -prof gc -foe true)
 
 run_jmh() { # label java threads
   local label=$1 java=$2 threads=$3
   echo "== JMH $label, $threads thread(s); load before: $(load)" | tee -a "$out/load.txt"
-  "$java" -jar "$jar" "${JMH_OPTS[@]}" -t "$threads" ${JMH_EXTRA:-} \
-    -rf json -rff "$out/$label-t$threads.json" > "$out/$label-t$threads.log" 2>&1
+  if ! "$java" -jar "$jar" "${JMH_OPTS[@]}" -t "$threads" ${JMH_EXTRA:-} \
+    -rf json -rff "$out/$label-t$threads.json" > "$out/$label-t$threads.log" 2>&1; then
+    echo "!! JMH $label t$threads failed; see $out/$label-t$threads.log" | tee -a "$out/failures.txt"
+  fi
   grep -A100 '^Benchmark ' "$out/$label-t$threads.log" | grep -v 'gc\.\(count\|time\|alloc\.rate \)' || true
   echo "   load after $label t$threads: $(load)" | tee -a "$out/load.txt"
 }
@@ -90,7 +97,8 @@ for label in jdk17 jdk25; do
   [ -n "$java" ] || continue
   echo "== CPU time per op (load-independent cross-check), $label; load before: $(load)" | tee -a "$out/load.txt"
   "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
-    | grep -v ' INFO \| WARN ' | tee "$out/cpu-$label.txt"
+    | grep -v ' INFO \| WARN ' | tee "$out/cpu-$label.txt" \
+    || echo "!! CpuTimePerOp $label failed" | tee -a "$out/failures.txt"
   echo "   load after cpu $label: $(load)" | tee -a "$out/load.txt"
 done
 
@@ -104,10 +112,20 @@ for label in jdk17 jdk25; do
   [ -n "$java" ] || continue
   echo "== key rotation stress, $label, 12 s, 2 threads; load before: $(load)" | tee -a "$out/load.txt"
   "$java" -cp "$jar" io.github.iapverifier.benchmarks.KeyRotationStress 12 2 2>&1 \
-    | grep -v ' INFO \| WARN ' | tee "$out/rotation-$label.txt"
+    | grep -v ' INFO \| WARN ' | tee "$out/rotation-$label.txt" \
+    || echo "!! key rotation stress $label failed" | tee -a "$out/failures.txt"
   echo "   load after rotation $label: $(load)" | tee -a "$out/load.txt"
 done
 
-python3 "$here/summarize.py" "$out" > "$out/tables.md"
-cat "$out/tables.md"
+if command -v python3 > /dev/null; then
+  python3 "$here/summarize.py" "$out" > "$out/tables.md" \
+    || echo "!! summarize.py failed" | tee -a "$out/failures.txt"
+  cat "$out/tables.md"
+else
+  echo "!! python3 not found: tables not made (run benchmarks/summarize.py $out later)"
+fi
 echo "== done in $(( $(date +%s) - start )) s; results in $out"
+if [ -s "$out/failures.txt" ]; then
+  cat "$out/failures.txt"
+  exit 1
+fi

@@ -13,8 +13,11 @@ for name in sorted(os.listdir(folder)):
     m = re.fullmatch(r"(jdk\d+)-t(\d+)\.json", name)
     if not m:
         continue
-    with open(os.path.join(folder, name)) as f:
-        data = json.load(f)
+    try:
+        with open(os.path.join(folder, name)) as f:
+            data = json.load(f)
+    except ValueError:  # a JMH run that failed before writing its results
+        continue
     runs[(m.group(1), int(m.group(2)))] = {
         r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]: r for r in data
     }
@@ -39,7 +42,7 @@ def fmt(x):
 
 def cell(rec, threads):
     pm = rec["primaryMetric"]
-    score, err = pm["score"], pm["scoreError"]
+    score, err = float(pm["score"]), float(pm["scoreError"])  # JMH writes "NaN" for one iteration
     ns = threads * 1e9 / score if score else float("nan")
     sm = rec.get("secondaryMetrics", {})
     alloc = (sm.get("gc.alloc.rate.norm") or sm.get("·gc.alloc.rate.norm") or {}).get("score")

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@link #iapVerifier}: {@code IapVerifier.verify} on a cache hit (default cache size). Its
- *       cache key hashes only the token's last 64 characters and compares the whole string.
+ *       cache key hashes only the token's last 16 characters and compares the whole string.
  *   <li>{@link #caffeineStringKey}: the baseline a straightforward cache would give: a Caffeine
  *       lookup keyed by the token {@code String} itself, whose {@code hashCode} walks all ~800
  *       characters (~0.75 µs on JDK 17, vectorised on JDK 21+).

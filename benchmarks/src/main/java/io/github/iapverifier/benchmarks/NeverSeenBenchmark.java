@@ -29,8 +29,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * fresh token takes: shape checks, base64url and JSON decoding, claim checks, key lookup by {@code
  * kid} and the ES256 signature check. No peer caches verified tokens, and iap-verifier is built
  * with {@code tokenCacheSize(0)}, so cycling through the pool never turns into a cache hit. (The
- * cache's insert on a miss, ~0.3 µs, is timed by {@link RealisticMixBenchmark}.) Each result is
- * consumed by JMH's blackhole (returned), so nothing is optimised away.
+ * cache's insert on a miss is timed by {@link RealisticMixBenchmark}.) Each result is returned to
+ * JMH's blackhole, so nothing is optimised away.
  *
  * <p>Run (one and two threads; {@code -prof gc} adds B/op):
  *
