@@ -205,8 +205,7 @@ public final class IapVerifier implements AutoCloseable {
     if (hit == null) {
       return null;
     }
-    if (clock.millis() < hit.validUntilMillis
-        && keySource.key(hit.key.keyId()) == hit.key) {
+    if (clock.millis() < hit.validUntilMillis && key(hit.key.keyId()) == hit.key) {
       return hit.identity;
     }
     // Expired or its key withdrawn: forget it and let the full check give the precise reason.
@@ -255,7 +254,7 @@ public final class IapVerifier implements AutoCloseable {
     Map<String, Object> claims = json(ascii, firstDot + 1, secondDot, "payload");
     Claims c = checkClaims(claims);
 
-    IapSigningKey key = keySource.key(keyId);
+    IapSigningKey key = key(keyId);
     if (key == null) {
       throw fail(
           Reason.UNKNOWN_KEY,
@@ -281,6 +280,20 @@ public final class IapVerifier implements AutoCloseable {
     return identity;
   }
 
+  private IapSigningKey key(String keyId) {
+    try {
+      return keySource.key(keyId);
+    } catch (IapVerificationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A failing key source is the server's fault: answer 503, never a 401 that blames the user.
+      throw new IapVerificationException(
+          Reason.KEYS_UNAVAILABLE,
+          "the key source failed (" + e.getClass().getName() + "); see the cause",
+          e);
+    }
+  }
+
   private static boolean isBase64Url(char c) {
     return (c >= 'A' && c <= 'Z')
         || (c >= 'a' && c <= 'z')
@@ -289,8 +302,28 @@ public final class IapVerifier implements AutoCloseable {
         || c == '_';
   }
 
+  private static int base64UrlValue(byte c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    return c == '-' ? 62 : 63;
+  }
+
+  /** Decodes a segment already checked to be base64url, or null if it is not canonical. */
   private static byte[] decode(byte[] ascii, int from, int to) {
-    if ((to - from) % 4 == 1) {
+    int tail = (to - from) % 4;
+    if (tail == 1) {
+      return null;
+    }
+    // The JDK ignores the unused low bits of a last partial character; were they accepted, one
+    // token would have several spellings (and several cache entries).
+    if (tail != 0 && (base64UrlValue(ascii[to - 1]) & (tail == 2 ? 0x0f : 0x03)) != 0) {
       return null;
     }
     try {
@@ -435,8 +468,9 @@ public final class IapVerifier implements AutoCloseable {
     }
     throw fail(
         Reason.WRONG_AUDIENCE,
-        (aud == null ? "the assertion has no audience (aud)" : "audience " + describe(aud))
-            + " is not one of "
+        (aud == null
+                ? "the assertion has no audience (aud); accepted: "
+                : "audience " + describe(aud) + " is not one of ")
             + audienceValues
             + "; the assertion was minted for another IAP-protected resource, or this app's"
             + " audiences (iap.audiences) are set wrong: use the value the IAP console shows for"
@@ -688,6 +722,7 @@ public final class IapVerifier implements AutoCloseable {
      */
     public Builder audiences(String... audiences) {
       for (String a : Objects.requireNonNull(audiences, "audiences")) {
+        Objects.requireNonNull(a, "audiences must not contain null");
         this.audiences.add(IapAudience.of(a));
       }
       return this;
@@ -807,8 +842,9 @@ public final class IapVerifier implements AutoCloseable {
     }
 
     /**
-     * Tunes the default remote key source (timeouts, cache bounds, rate limit). The URI and the
-     * listener are set by this builder.
+     * Tunes the default remote key source (timeouts, cache bounds, rate limit). The given builder
+     * is not changed; {@link #jwksUri} wins over its URI, and this builder's clock and listener
+     * apply unless it set its own.
      *
      * @param remote a remote key source builder, not null
      * @return this builder
@@ -868,10 +904,7 @@ public final class IapVerifier implements AutoCloseable {
         return new IapVerifier(this, keySource, null);
       }
       RemoteKeySource.Builder r = remote != null ? remote : RemoteKeySource.builder();
-      if (jwksUri != null) {
-        r.jwksUri(jwksUri);
-      }
-      RemoteKeySource source = r.eventListener(listener).build();
+      RemoteKeySource source = r.build(jwksUri, clock, listener);
       return new IapVerifier(this, source, source);
     }
   }

@@ -6,10 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,15 +19,21 @@ import java.util.concurrent.TimeoutException;
 /**
  * Finds this app's IAP audience from Cloud Run's or App Engine's environment and the metadata
  * server. Thread-safe; used once at start-up.
+ *
+ * <p>Each metadata request is bounded by the timeout (2 s by default), and at most two are made,
+ * so detection fails within about twice the timeout when the metadata server is slow or absent.
  */
 public final class AudienceDetector {
 
   static final String DEFAULT_METADATA_HOST = "metadata.google.internal";
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
   private static final int MAX_BYTES = 4096;
+  private static final String SET_IT =
+      "set the audience explicitly (property iap.audiences, or IapVerifier.builder().audiences(...))";
 
   private final Map<String, String> env;
   private final HttpClient client;
+  private final Duration timeout;
 
   /**
    * Creates a detector.
@@ -34,8 +42,13 @@ public final class AudienceDetector {
    * @param client the client for the metadata server, not null
    */
   public AudienceDetector(Map<String, String> env, HttpClient client) {
+    this(env, client, DEFAULT_TIMEOUT);
+  }
+
+  AudienceDetector(Map<String, String> env, HttpClient client, Duration timeout) {
     this.env = Objects.requireNonNull(env, "env");
     this.client = Objects.requireNonNull(client, "client");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
   }
 
   /**
@@ -44,12 +57,16 @@ public final class AudienceDetector {
    * @return the detector
    */
   public static AudienceDetector fromEnvironment() {
-    return new AudienceDetector(
-        System.getenv(),
-        HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build());
+    return new AudienceDetector(System.getenv(), newClient(DEFAULT_TIMEOUT));
+  }
+
+  static HttpClient newClient(Duration timeout) {
+    return HttpClient.newBuilder()
+        .connectTimeout(timeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        // The metadata server speaks plain HTTP/1.1; skipping the h2c upgrade saves a round trip.
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
   }
 
   /**
@@ -65,7 +82,12 @@ public final class AudienceDetector {
       String region = metadata("/computeMetadata/v1/instance/region");
       // The metadata server answers projects/NUMBER/regions/REGION.
       String shortRegion = region.substring(region.lastIndexOf('/') + 1);
-      return IapAudience.cloudRun(number, shortRegion, cloudRunService);
+      try {
+        return IapAudience.cloudRun(number, shortRegion, cloudRunService.strip());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "cannot detect the IAP audience on Cloud Run: " + e.getMessage() + "; " + SET_IT, e);
+      }
     }
     if (present(env.get("GAE_APPLICATION")) || present(env.get("GAE_SERVICE"))) {
       long number = projectNumber();
@@ -73,7 +95,12 @@ public final class AudienceDetector {
       if (!present(projectId)) {
         projectId = metadata("/computeMetadata/v1/project/project-id");
       }
-      return IapAudience.appEngine(number, projectId);
+      try {
+        return IapAudience.appEngine(number, projectId.strip());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "cannot detect the IAP audience on App Engine: " + e.getMessage() + "; " + SET_IT, e);
+      }
     }
     throw new IllegalStateException(
         "cannot detect the IAP audience: this is neither Cloud Run (K_SERVICE is not set) nor App"
@@ -84,13 +111,14 @@ public final class AudienceDetector {
   }
 
   private long projectNumber() {
-    String value = metadata("/computeMetadata/v1/project/numeric-project-id").strip();
+    String value = metadata("/computeMetadata/v1/project/numeric-project-id");
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
       throw new IllegalStateException(
-          "the metadata server returned a non-numeric project number; set iap.audiences"
-              + " explicitly");
+          "cannot detect the IAP audience: the metadata server returned a non-numeric project"
+              + " number; "
+              + SET_IT);
     }
   }
 
@@ -99,43 +127,62 @@ public final class AudienceDetector {
     if (!present(host)) {
       host = DEFAULT_METADATA_HOST;
     }
-    URI uri = URI.create("http://" + host.strip() + path);
-    HttpRequest request =
-        HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Metadata-Flavor", "Google").build();
+    URI uri;
     try {
-      HttpResponse<byte[]> response =
-          client
-              .sendAsync(request, LimitedBody.handler(MAX_BYTES))
-              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      uri = URI.create("http://" + host.strip() + path);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "cannot detect the IAP audience: GCE_METADATA_HOST is not a host[:port]; " + SET_IT, e);
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header("Metadata-Flavor", "Google").build();
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        client.sendAsync(request, LimitedBody.handler(MAX_BYTES));
+    try {
+      // Bounds the body as well as the headers, and DNS resolution, which the connect timeout
+      // does not cover.
+      HttpResponse<byte[]> response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       String body = new String(response.body(), StandardCharsets.UTF_8).strip();
       if (response.statusCode() != 200 || body.isEmpty()) {
         throw new IllegalStateException(
             "cannot detect the IAP audience: the metadata server answered HTTP "
                 + response.statusCode()
+                + (body.isEmpty() ? " with an empty body" : "")
                 + " for "
                 + uri
-                + "; set iap.audiences explicitly");
+                + "; "
+                + SET_IT);
       }
       return body;
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw notReachable(uri, e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw notReachable(uri, e);
+    } catch (ExecutionException e) {
       throw notReachable(uri, e);
     }
   }
 
-  private static IllegalStateException notReachable(URI uri, Exception e) {
+  private IllegalStateException notReachable(URI uri, Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    String what =
+        cause instanceof TimeoutException || cause instanceof HttpTimeoutException
+            ? "no answer within " + timeout.toMillis() + " ms"
+            : cause.getClass().getSimpleName()
+                + (cause instanceof IOException && cause.getMessage() != null
+                    ? ": " + cause.getMessage()
+                    : "");
     return new IllegalStateException(
         "cannot detect the IAP audience: the metadata server at "
             + uri
-            + " is not reachable ("
-            + cause.getClass().getSimpleName()
-            + (cause instanceof IOException && cause.getMessage() != null
-                ? ": " + cause.getMessage()
-                : "")
-            + "); outside Google Cloud set iap.audiences explicitly",
+            + " did not answer ("
+            + what
+            + "); this does not look like Google Cloud. Outside Google Cloud, or if the metadata"
+            + " server is blocked, "
+            + SET_IT,
         cause);
   }
 

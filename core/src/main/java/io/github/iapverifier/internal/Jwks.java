@@ -5,8 +5,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.iapverifier.IapSigningKey;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -31,16 +31,33 @@ public record Jwks(Map<String, IapSigningKey> keys, List<String> skipped) {
    * @throws IllegalArgumentException if the text is not a JSON Web Key Set
    */
   public static Jwks parse(String json) {
-    JWKSet set;
+    Map<String, Object>[] members;
     try {
-      set = JWKSet.parse(json);
+      members = JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(json), "keys");
     } catch (ParseException | RuntimeException e) {
       throw new IllegalArgumentException("not a JSON Web Key Set: " + e.getMessage(), e);
     }
+    if (members == null) {
+      throw new IllegalArgumentException("not a JSON Web Key Set: no \"keys\" array");
+    }
     Map<String, IapSigningKey> keys = new LinkedHashMap<>();
     List<String> skipped = new ArrayList<>();
-    for (JWK jwk : set.getKeys()) {
-      String id = jwk.getKeyID() == null ? "(no kid)" : jwk.getKeyID();
+    for (Map<String, Object> member : members) {
+      JWK jwk;
+      try {
+        // One key at a time: a key nimbus cannot read (a new key type, a point off its curve)
+        // is skipped instead of discarding the keys that are fine.
+        jwk = JWK.parse(member);
+      } catch (ParseException | RuntimeException e) {
+        Object kid = member.get("kid");
+        skipped.add(
+            (kid instanceof String ? printable((String) kid) : "(no kid)")
+                + " ("
+                + printable(String.valueOf(e.getMessage()))
+                + ")");
+        continue;
+      }
+      String id = jwk.getKeyID() == null ? "(no kid)" : printable(jwk.getKeyID());
       String why = unusable(jwk);
       if (why == null && keys.containsKey(jwk.getKeyID())) {
         why = "duplicate kid";
@@ -57,6 +74,16 @@ public record Jwks(Map<String, IapSigningKey> keys, List<String> skipped) {
       }
     }
     return new Jwks(Collections.unmodifiableMap(keys), Collections.unmodifiableList(skipped));
+  }
+
+  /** Skipped keys end up in logs: keep server-supplied text short and on one line. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 80));
+    for (int i = 0; i < s.length() && i < 80; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return s.length() > 80 ? b.append("...").toString() : b.toString();
   }
 
   private static String unusable(JWK jwk) {

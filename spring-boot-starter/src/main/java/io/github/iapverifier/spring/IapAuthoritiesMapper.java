@@ -1,0 +1,90 @@
+package io.github.iapverifier.spring;
+
+import io.github.iapverifier.IapIdentity;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.security.core.GrantedAuthority;
+
+/**
+ * Decides the authorities of a verified IAP identity in Spring Security. Declare a bean of this
+ * type to replace the {@linkplain #standard(Map) standard mapping}; compose with it to extend it:
+ *
+ * <pre>{@code
+ * @Bean
+ * IapAuthoritiesMapper iapAuthoritiesMapper(IapProperties properties) {
+ *   IapAuthoritiesMapper standard = IapAuthoritiesMapper.standard(properties.getAuthorities());
+ *   return identity -> {
+ *     List<GrantedAuthority> all = new ArrayList<>(standard.authorities(identity));
+ *     all.addAll(lookUpMyRoles(identity.email()));
+ *     return all;
+ *   };
+ * }
+ * }</pre>
+ *
+ * <p>Implementations are called on request threads for every verified request (the result is not
+ * cached), so they must be thread-safe and fast.
+ */
+@FunctionalInterface
+public interface IapAuthoritiesMapper {
+
+  /** Granted to every verified identity. */
+  String USER = "IAP_USER";
+
+  /** Prefix of the authority granted for the Workspace domain: {@code IAP_DOMAIN_example.com}. */
+  String DOMAIN_PREFIX = "IAP_DOMAIN_";
+
+  /**
+   * Prefix of the authorities granted for satisfied access levels, followed by the level's short
+   * name: {@code accessPolicies/1/accessLevels/corp_devices} gives {@code
+   * IAP_ACCESS_LEVEL_corp_devices}.
+   */
+  String ACCESS_LEVEL_PREFIX = "IAP_ACCESS_LEVEL_";
+
+  /**
+   * Returns the authorities of an identity.
+   *
+   * @param identity a verified identity, not null
+   * @return the authorities, not null, may be empty
+   */
+  Collection<? extends GrantedAuthority> authorities(IapIdentity identity);
+
+  /**
+   * The standard mapping without static grants: {@value #USER}, {@value #DOMAIN_PREFIX}{@code <hd>}
+   * for Workspace accounts and {@value #ACCESS_LEVEL_PREFIX}{@code <name>} per access level.
+   *
+   * @return a thread-safe mapper
+   */
+  static IapAuthoritiesMapper standard() {
+    return standard(Map.of());
+  }
+
+  /**
+   * The standard mapping plus static grants, as in {@code
+   * iap.authorities.ROLE_ADMIN=alice@example.com,@ops.example.com}: each authority (the key, used
+   * exactly as written, so {@code ROLE_ADMIN} satisfies {@code hasRole("ADMIN")}) goes to the
+   * listed emails (compared case-insensitively) and to Google Workspace accounts ({@code hd} set)
+   * whose email is in a listed {@code @domain}. Grants never match Identity Platform identities,
+   * whose emails IAP prefixes, nor consumer accounts by domain: only Workspace proves the domain.
+   *
+   * @param grants authority name to emails and {@code @domain}s, not null
+   * @return a thread-safe mapper
+   * @throws IllegalArgumentException if an entry is neither an email nor an {@code @domain}
+   */
+  static IapAuthoritiesMapper standard(Map<String, ? extends Collection<String>> grants) {
+    Objects.requireNonNull(grants, "grants");
+    return new StandardIapAuthoritiesMapper(grants);
+  }
+
+  /**
+   * Convenience for tests and code: the standard mapping of one static grant.
+   *
+   * @param authority the authority name, not null
+   * @param members emails and {@code @domain}s, not null
+   * @return a thread-safe mapper
+   */
+  static IapAuthoritiesMapper standard(String authority, String... members) {
+    return standard(Map.of(authority, List.of(members)));
+  }
+}

@@ -1,0 +1,42 @@
+package io.github.iapverifier.spring;
+
+import io.github.iapverifier.IapEventListener;
+import io.github.iapverifier.IapVerifier;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the {@link IapVerifier} from {@link IapProperties}: backs off when the app
+ * defines its own verifier, loads the keys at start-up and closes the verifier at shutdown. With no
+ * audience configured and none detectable the app does not start ({@link
+ * IapConfigurationFailureAnalyzer} says what to set): an app is never left silently unprotected.
+ *
+ * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
+ * IapWebSecurityAutoConfiguration}, {@link IapServletFilterAutoConfiguration} and {@link
+ * IapActuatorAutoConfiguration}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(
+    prefix = "iap",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+@EnableConfigurationProperties(IapProperties.class)
+public final class IapAutoConfiguration {
+
+  @Configuration(proxyBeanMethods = false)
+  static class VerifierConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    IapVerifier iapVerifier(IapProperties properties, ObjectProvider<IapEventListener> listeners) {
+      // Closed at shutdown through its close() method, which Spring infers for @Bean methods.
+      return IapVerifierFactory.warmed(properties, listeners.orderedStream().toList());
+    }
+  }
+}

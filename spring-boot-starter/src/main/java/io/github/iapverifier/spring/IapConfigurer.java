@@ -1,0 +1,139 @@
+package io.github.iapverifier.spring;
+
+import io.github.iapverifier.IapVerifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+
+/**
+ * Adds IAP authentication to a {@link org.springframework.security.web.SecurityFilterChain} of your
+ * own, with the same behaviour as the starter's default chain:
+ *
+ * <pre>{@code
+ * @Bean
+ * SecurityFilterChain app(HttpSecurity http) throws Exception {
+ *   http.authorizeHttpRequests(a -> a
+ *           .requestMatchers("/admin/**").hasRole("ADMIN")
+ *           .anyRequest().hasAuthority("IAP_DOMAIN_example.com"))
+ *       .with(IapConfigurer.iap(), Customizer.withDefaults());
+ *   return http.build();
+ * }
+ * }</pre>
+ *
+ * <p>It installs an {@link IapAuthenticationFilter} and, unless the chain sets its own, an entry
+ * point (401 problem+json, reason {@code MISSING}) and an access-denied handler (403 problem+json).
+ * It leaves the authorization rules, sessions and CSRF to the chain. By default it uses the
+ * application context's {@link IapVerifier}, {@link IapAuthoritiesMapper} (else the standard
+ * mapping of {@code iap.authorities}) and {@code iap.excluded-paths}; the methods below override
+ * them.
+ *
+ * <p>Not thread-safe; used while a chain is being built.
+ */
+public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, HttpSecurity> {
+
+  private IapVerifier verifier;
+  private IapAuthoritiesMapper authoritiesMapper;
+  private List<String> excludedPaths;
+
+  private IapConfigurer() {}
+
+  /**
+   * Creates a configurer, for {@code http.with(IapConfigurer.iap(), Customizer.withDefaults())}.
+   *
+   * @return a new configurer
+   */
+  public static IapConfigurer iap() {
+    return new IapConfigurer();
+  }
+
+  /**
+   * Verifies with this verifier instead of the application context's.
+   *
+   * @param verifier the verifier, not null
+   * @return this configurer
+   */
+  public IapConfigurer verifier(IapVerifier verifier) {
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    return this;
+  }
+
+  /**
+   * Maps identities to authorities with this mapper instead of the application context's.
+   *
+   * @param authoritiesMapper the mapper, not null
+   * @return this configurer
+   */
+  public IapConfigurer authoritiesMapper(IapAuthoritiesMapper authoritiesMapper) {
+    this.authoritiesMapper = Objects.requireNonNull(authoritiesMapper, "authoritiesMapper");
+    return this;
+  }
+
+  /**
+   * Passes these paths on without verification (exact paths and {@code /prefix/**}) instead of
+   * {@code iap.excluded-paths}. The chain's rules still decide whether they need authentication.
+   *
+   * @param patterns the paths, not null
+   * @return this configurer
+   * @throws IllegalArgumentException if a pattern is not an exact path or {@code /prefix/**}
+   */
+  public IapConfigurer excludedPaths(String... patterns) {
+    List<String> list = Arrays.asList(Objects.requireNonNull(patterns, "patterns"));
+    ExcludedPathsMatcher.of(list); // fail fast, where the caller can see it
+    this.excludedPaths = List.copyOf(list);
+    return this;
+  }
+
+  @Override
+  public void init(HttpSecurity http) {
+    ExceptionHandlingConfigurer<HttpSecurity> exceptions =
+        http.getConfigurer(ExceptionHandlingConfigurer.class);
+    if (exceptions != null) {
+      // Defaults only: an entry point or handler the chain sets itself wins.
+      exceptions.defaultAuthenticationEntryPointFor(
+          new IapSecurityHandlers.EntryPoint(), AnyRequestMatcher.INSTANCE);
+      exceptions.defaultAccessDeniedHandlerFor(
+          new IapSecurityHandlers.Denied(), AnyRequestMatcher.INSTANCE);
+    }
+  }
+
+  @Override
+  public void configure(HttpSecurity http) {
+    ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+    IapVerifier v = verifier != null ? verifier : bean(context, IapVerifier.class);
+    if (v == null) {
+      // Fail closed: a chain that was meant to require IAP must not be built without it.
+      throw new IllegalStateException(
+          "IapConfigurer needs an IapVerifier: set iap.audiences (the starter then creates one),"
+              + " declare an IapVerifier bean, or call IapConfigurer.iap().verifier(...)");
+    }
+    IapProperties properties = bean(context, IapProperties.class);
+    IapAuthoritiesMapper mapper = authoritiesMapper;
+    if (mapper == null) {
+      mapper = bean(context, IapAuthoritiesMapper.class);
+    }
+    if (mapper == null) {
+      mapper =
+          IapAuthoritiesMapper.standard(
+              properties == null ? java.util.Map.of() : properties.getAuthorities());
+    }
+    List<String> paths =
+        excludedPaths != null
+            ? excludedPaths
+            : properties == null ? List.of() : properties.getExcludedPaths();
+    IapAuthenticationFilter filter =
+        new IapAuthenticationFilter(
+            v, mapper, ExcludedPathsMatcher.of(paths), getSecurityContextHolderStrategy());
+    // A pre-authenticated scheme: the proxy in front authenticated the user, we verify its word.
+    http.addFilterAt(postProcess(filter), AbstractPreAuthenticatedProcessingFilter.class);
+  }
+
+  private static <T> T bean(ApplicationContext context, Class<T> type) {
+    return context == null ? null : context.getBeanProvider(type).getIfUnique();
+  }
+}

@@ -1,0 +1,163 @@
+package io.github.iapverifier.spring;
+
+import io.github.iapverifier.IapAudience;
+import io.github.iapverifier.IapEventListener;
+import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.RemoteKeySource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds an {@link IapVerifier} from {@link IapProperties}, translating bad settings. */
+final class IapVerifierFactory {
+
+  private static final Logger log = LoggerFactory.getLogger(IapVerifierFactory.class);
+
+  private IapVerifierFactory() {}
+
+  /**
+   * Builds the verifier and loads its keys. A failed load is logged, not thrown: an outage of
+   * Google's key endpoint must not stop a deployment; requests get 503 until keys arrive, and the
+   * health contributor reports DOWN meanwhile.
+   */
+  static IapVerifier warmed(IapProperties properties, List<IapEventListener> listeners) {
+    IapVerifier verifier = build(properties, listeners);
+    try {
+      verifier.warmUp();
+    } catch (IapVerificationException e) {
+      log.warn("IAP keys could not be loaded at start-up: {}", e.getMessage());
+    }
+    return verifier;
+  }
+
+  static IapVerifier build(IapProperties properties, List<IapEventListener> listeners) {
+    IapVerifier.Builder builder = IapVerifier.builder();
+    try {
+      builder
+          .audiences(audiences(properties))
+          .clockSkew(properties.getClockSkew())
+          .allowedHostedDomains(properties.getAllowedHostedDomains())
+          .requiredAccessLevels(properties.getRequiredAccessLevels())
+          .tokenCacheSize(properties.getTokenCache().getMaxSize())
+          .remoteKeySource(remote(properties.getKeyCache()));
+      URI jwksUri = properties.getJwksUri();
+      if (jwksUri != null) {
+        builder.jwksUri(jwksUri);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IapConfigurationException(
+          "Invalid IAP setting: " + e.getMessage(),
+          "Correct the iap.* property named above (see the iap.* entries of your IDE's"
+              + " completion or the README).",
+          e);
+    }
+    if (!listeners.isEmpty()) {
+      builder.eventListener(composite(listeners));
+    }
+    return builder.build();
+  }
+
+  private static List<IapAudience> audiences(IapProperties properties) {
+    List<IapAudience> audiences = new ArrayList<>();
+    for (int i = 0; i < properties.getAudiences().size(); i++) {
+      String value = properties.getAudiences().get(i);
+      try {
+        audiences.add(IapAudience.of(value));
+      } catch (IllegalArgumentException e) {
+        throw new IapConfigurationException(
+            "iap.audiences[" + i + "] is invalid: " + e.getMessage(),
+            "Set iap.audiences to this app's audience exactly as the IAP console shows it.",
+            e);
+      }
+    }
+    if (!audiences.isEmpty()) {
+      return audiences;
+    }
+    try {
+      IapAudience detected = IapAudience.detect();
+      log.info("IAP audience detected: {}", detected);
+      return List.of(detected);
+    } catch (IllegalStateException e) {
+      throw new IapConfigurationException(
+          "No IAP audience is configured (iap.audiences is empty) and none could be detected: "
+              + e.getMessage(),
+          "Set iap.audiences to this app's audience as the IAP console shows it:\n"
+              + "\t/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID (load balancer),\n"
+              + "\t/projects/PROJECT_NUMBER/locations/REGION/services/SERVICE_NAME (Cloud Run),\n"
+              + "\t/projects/PROJECT_NUMBER/apps/PROJECT_ID (App Engine).\n"
+              + "Only for an app that is not behind IAP at all, set iap.enabled=false.",
+          e);
+    }
+  }
+
+  private static RemoteKeySource.Builder remote(IapProperties.KeyCache keys) {
+    long bytes = keys.getMaxResponseSize().toBytes();
+    return RemoteKeySource.builder()
+        .ttlBounds(keys.getMinTtl(), keys.getMaxTtl())
+        .defaultTtl(keys.getDefaultTtl())
+        .refreshAhead(keys.getRefreshAhead())
+        .forcedRefreshInterval(keys.getForcedRefreshInterval())
+        .maxStaleness(keys.getMaxStaleness())
+        .connectTimeout(keys.getConnectTimeout())
+        .requestTimeout(keys.getRequestTimeout())
+        .maxResponseBytes((int) Math.min(Integer.MAX_VALUE, bytes));
+  }
+
+  /** Fans events out to every listener bean; each is isolated from the others' failures. */
+  private static IapEventListener composite(List<IapEventListener> listeners) {
+    if (listeners.size() == 1) {
+      return listeners.get(0);
+    }
+    List<IapEventListener> all = List.copyOf(listeners);
+    return new IapEventListener() {
+      @Override
+      public void verified(IapIdentity identity, boolean fromCache) {
+        all.forEach(l -> safely(() -> l.verified(identity, fromCache)));
+      }
+
+      @Override
+      public void rejected(IapVerificationException failure) {
+        all.forEach(l -> safely(() -> l.rejected(failure)));
+      }
+
+      @Override
+      public void keysFetched(URI uri, Duration took, Set<String> keyIds) {
+        all.forEach(l -> safely(() -> l.keysFetched(uri, took, keyIds)));
+      }
+
+      @Override
+      public void keysFetchFailed(URI uri, Duration took, Throwable error) {
+        all.forEach(l -> safely(() -> l.keysFetchFailed(uri, took, error)));
+      }
+
+      @Override
+      public void keysRotated(Set<String> added, Set<String> removed) {
+        all.forEach(l -> safely(() -> l.keysRotated(added, removed)));
+      }
+
+      @Override
+      public void staleKeysServed(Duration age) {
+        all.forEach(l -> safely(() -> l.staleKeysServed(age)));
+      }
+
+      @Override
+      public void refreshRateLimited(String keyId) {
+        all.forEach(l -> safely(() -> l.refreshRateLimited(keyId)));
+      }
+    };
+  }
+
+  private static void safely(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("An IapEventListener threw; ignored", e);
+    }
+  }
+}
