@@ -58,7 +58,8 @@ final class Pages {
               + " header, verified by <code>IapFilter</code>.</p>"
               + "<nav><a id=\"admin-link\" href=\"/admin\">Admin page</a>"
               // IAP's own sign-out URL; it works on any path, in the emulator as on Google.
-              + " <a id=\"sign-out\" href=\"/?gcp-iap-mode=CLEAR_LOGIN_COOKIE\">Sign out</a></nav>");
+              + " <a id=\"sign-out\" href=\"/?gcp-iap-mode=CLEAR_LOGIN_COOKIE\">Sign"
+              + " out</a></nav>");
     }
   }
 
@@ -93,8 +94,8 @@ final class Pages {
           "Admin",
           "<h1>Admin page</h1><p id=\"welcome\">Welcome, admin <strong>"
               + escape(email)
-              + "</strong>.</p><nav><a href=\"/\">Back</a>"
-              + " <a id=\"sign-out\" href=\"/?gcp-iap-mode=CLEAR_LOGIN_COOKIE\">Sign out</a></nav>");
+              + "</strong>.</p><nav><a href=\"/\">Back</a> <a id=\"sign-out\""
+              + " href=\"/?gcp-iap-mode=CLEAR_LOGIN_COOKIE\">Sign out</a></nav>");
     }
   }
 

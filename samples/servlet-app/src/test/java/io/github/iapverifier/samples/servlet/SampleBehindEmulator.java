@@ -24,8 +24,7 @@ final class SampleBehindEmulator implements AutoCloseable {
         ServletSample.start(
             new ServletSample.Settings(
                 List.of(IapAudience.of(Emulator.DEFAULT_AUDIENCE)),
-                Optional.of(
-                    URI.create("http://127.0.0.1:" + emulatorPort + Emulator.JWKS_PATH)),
+                Optional.of(URI.create("http://127.0.0.1:" + emulatorPort + Emulator.JWKS_PATH)),
                 0,
                 Set.of(ADMIN)));
     try {

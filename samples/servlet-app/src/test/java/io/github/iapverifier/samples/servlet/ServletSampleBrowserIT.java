@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403
- * on the admin page, sign-out, the admin page as an admin.
+ * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403 on
+ * the admin page, sign-out, the admin page as an admin.
  */
 class ServletSampleBrowserIT {
 
@@ -42,8 +42,8 @@ class ServletSampleBrowserIT {
       browser.screenshot(Path.of("target", "screenshots", "identity.png"));
 
       browser.clickAndWait("#admin-link");
-      assertThat(browser.text("#denied")).isEqualTo(USER + " is not an admin of this app (see"
-          + " ADMIN_EMAILS).");
+      assertThat(browser.text("#denied"))
+          .isEqualTo(USER + " is not an admin of this app (see" + " ADMIN_EMAILS).");
       assertThat(browser.status("/admin")).isEqualTo(403);
 
       browser.open(base + "/?gcp-iap-mode=CLEAR_LOGIN_COOKIE");

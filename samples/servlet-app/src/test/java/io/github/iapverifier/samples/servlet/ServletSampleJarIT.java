@@ -59,10 +59,13 @@ class ServletSampleJarIT {
     Process app =
         java(
             Map.of(
-                "PORT", String.valueOf(port),
-                "IAP_AUDIENCES", Emulator.DEFAULT_AUDIENCE,
+                "PORT",
+                String.valueOf(port),
+                "IAP_AUDIENCES",
+                Emulator.DEFAULT_AUDIENCE,
                 // Nothing listens there: keys are not needed to reject a request without any.
-                "IAP_JWKS_URI", "http://127.0.0.1:" + Http.freePort() + Emulator.JWKS_PATH));
+                "IAP_JWKS_URI",
+                "http://127.0.0.1:" + Http.freePort() + Emulator.JWKS_PATH));
     BufferedReader output =
         new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
@@ -70,8 +73,9 @@ class ServletSampleJarIT {
     while ((line = output.readLine()) != null && !line.startsWith("Servlet sample listening")) {
       seen.append(line).append('\n');
     }
-    assertThat(line).as("start-up output: %s", seen).isEqualTo(
-        "Servlet sample listening on port " + port + "; admins: []");
+    assertThat(line)
+        .as("start-up output: %s", seen)
+        .isEqualTo("Servlet sample listening on port " + port + "; admins: []");
 
     URI base = URI.create("http://127.0.0.1:" + port);
     assertThat(Http.get(URI.create(base + "/healthz")).body()).isEqualTo("ok");

@@ -23,7 +23,8 @@ class SettingsTest {
 
     assertThat(settings.audiences())
         .containsExactly(
-            IapAudience.of("/projects/1/apps/local-dev"), IapAudience.of("/projects/2/apps/other-app"));
+            IapAudience.of("/projects/1/apps/local-dev"),
+            IapAudience.of("/projects/2/apps/other-app"));
     assertThat(settings.jwksUri()).isEmpty();
     assertThat(settings.port()).isEqualTo(8081);
     assertThat(settings.admins()).isEmpty();
@@ -40,7 +41,13 @@ class SettingsTest {
     Settings settings =
         Settings.read(
             properties::get,
-            Map.of("IAP_AUDIENCES", "/projects/2/apps/other-app", "PORT", "1", "ADMIN_EMAILS", "x@y.z"));
+            Map.of(
+                "IAP_AUDIENCES",
+                "/projects/2/apps/other-app",
+                "PORT",
+                "1",
+                "ADMIN_EMAILS",
+                "x@y.z"));
 
     assertThat(settings.audiences()).containsExactly(IapAudience.of("/projects/1/apps/local-dev"));
     assertThat(settings.jwksUri())
@@ -58,8 +65,7 @@ class SettingsTest {
 
   @Test
   void readWhenAudienceMalformedThenRefuses() {
-    assertThatThrownBy(
-            () -> Settings.read(NO_PROPERTIES::get, Map.of("IAP_AUDIENCES", "my-app")))
+    assertThatThrownBy(() -> Settings.read(NO_PROPERTIES::get, Map.of("IAP_AUDIENCES", "my-app")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("my-app");
   }

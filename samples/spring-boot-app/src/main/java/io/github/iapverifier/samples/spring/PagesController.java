@@ -21,8 +21,7 @@ class PagesController {
     // Verified from the signed x-goog-iap-jwt-assertion; the plain x-goog-authenticated-user-*
     // headers prove nothing and the app never reads them.
     model.addAttribute("who", who);
-    model.addAttribute(
-        "secondsLeft", Duration.between(Instant.now(), who.expiresAt()).toSeconds());
+    model.addAttribute("secondsLeft", Duration.between(Instant.now(), who.expiresAt()).toSeconds());
     model.addAttribute(
         "authorities",
         authentication.getAuthorities().stream()

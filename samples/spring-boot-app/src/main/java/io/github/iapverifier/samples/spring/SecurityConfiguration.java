@@ -18,10 +18,13 @@ class SecurityConfiguration {
             requests ->
                 requests
                     // Also in iap.excluded-paths: health checks carry no assertion.
-                    .requestMatchers("/healthz").permitAll()
+                    .requestMatchers("/healthz")
+                    .permitAll()
                     // Granted by iap.authorities.ADMIN (emails or @workspace-domain).
-                    .requestMatchers("/admin").hasAuthority("ADMIN")
-                    .anyRequest().authenticated())
+                    .requestMatchers("/admin")
+                    .hasAuthority("ADMIN")
+                    .anyRequest()
+                    .authenticated())
         // IAP vouches for every request anew; a session would only outlive its assertion.
         .sessionManagement(
             sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -12,8 +12,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  *   <li>{@code /healthz} answers without an assertion, as load balancer health checks need.
  * </ul>
  *
- * <p>Behind the local emulator: {@code ./run-sample.sh} at the repository root, or {@code java
- * -jar spring-boot-sample.jar --spring.profiles.active=local} (see {@code application-local.yml}).
+ * <p>Behind the local emulator: {@code ./run-sample.sh} at the repository root, or {@code java -jar
+ * spring-boot-sample.jar --spring.profiles.active=local} (see {@code application-local.yml}).
  */
 @SpringBootApplication
 public class SpringBootSample {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403
- * on the admin page, sign-out, the admin page as an admin.
+ * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403 on
+ * the admin page, sign-out, the admin page as an admin.
  */
 class SpringBootSampleBrowserIT {
 

@@ -14,8 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Spring Boot sample over real HTTP, behind the emulator and, for the attacker's view,
- * without.
+ * The Spring Boot sample over real HTTP, behind the emulator and, for the attacker's view, without.
  */
 class SpringBootSampleIT {
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -42,11 +41,13 @@ public final class Browser implements AutoCloseable {
   // Selenium warns that it has no CDP (DevTools) support for this Chromium version; the tests use
   // only W3C WebDriver, which works with any version. Held here: JUL keeps loggers weakly.
   private static final List<Logger> QUIETED =
-      Stream.of("org.openqa.selenium.devtools.CdpVersionFinder",
-              "org.openqa.selenium.chromium.ChromiumDriver")
-          .map(Logger::getLogger)
-          .peek(logger -> logger.setLevel(Level.SEVERE))
-          .toList();
+      List.of(
+          Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+          Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
+  static {
+    QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
+  }
 
   private final ChromeDriver driver;
 
@@ -55,8 +56,8 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * Starts a headless Chromium with a fresh profile, or fails the test when it is not installed:
-   * an end-to-end test that quietly skips proves nothing.
+   * Starts a headless Chromium with a fresh profile, or fails the test when it is not installed: an
+   * end-to-end test that quietly skips proves nothing.
    *
    * @param profile an empty directory for the browser profile (cookies start empty)
    * @param logs where chromedriver writes its log, for when a test fails
@@ -180,8 +181,8 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * Requests a path from the current page's origin with the browser's own cookies and returns
-   * the HTTP status, which WebDriver does not expose for page loads.
+   * Requests a path from the current page's origin with the browser's own cookies and returns the
+   * HTTP status, which WebDriver does not expose for page loads.
    *
    * @param path absolute path, e.g. {@code /admin}
    * @return the status code

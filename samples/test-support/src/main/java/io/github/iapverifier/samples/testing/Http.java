@@ -93,8 +93,8 @@ public final class Http {
   }
 
   /**
-   * Finds a port nothing listens on right now, for a server whose address another must know
-   * before it starts (the app needs the emulator's JWKS address; the emulator needs the app up).
+   * Finds a port nothing listens on right now, for a server whose address another must know before
+   * it starts (the app needs the emulator's JWKS address; the emulator needs the app up).
    *
    * @return a loopback port that was free a moment ago
    */
