@@ -444,19 +444,23 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
 
   private void reportFetched(Snapshot previous, Snapshot loaded, Duration took) {
     Map<String, IapSigningKey> keys = loaded.keys;
-    notify(l -> l.keysFetched(uri, took, keys.keySet()));
-    if (previous == null) {
-      return;
+    if (previous != null) {
+      reportRotation(previous.keys, keys);
     }
+    // Last, so that an observer who saw the fetch has seen its rotation too.
+    notify(l -> l.keysFetched(uri, took, keys.keySet()));
+  }
+
+  private void reportRotation(Map<String, IapSigningKey> before, Map<String, IapSigningKey> keys) {
     // A kid whose key material changed counts as withdrawn and added.
     Set<String> added = new TreeSet<>();
     Set<String> removed = new TreeSet<>();
     keys.forEach((id, k) -> {
-      if (previous.keys.get(id) != k) {
+      if (before.get(id) != k) {
         added.add(id);
       }
     });
-    previous.keys.forEach((id, k) -> {
+    before.forEach((id, k) -> {
       if (keys.get(id) != k) {
         removed.add(id);
       }

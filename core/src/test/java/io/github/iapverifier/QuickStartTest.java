@@ -2,6 +2,9 @@ package io.github.iapverifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +58,37 @@ class QuickStartTest {
     assertThat(domain).contains(TestIap.DOMAIN);
     assertThat(levels).containsExactly("accessPolicies/1/accessLevels/corp");
     assertThat(verifier.audiences()).containsExactly(IapAudience.of(TestIap.AUDIENCE));
+  }
+  @Test
+  void readmeWhenCoreQuickStartThenShowsExactlyTheCodeRunHere() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/io/github/iapverifier/QuickStartTest.java"));
+    String readme = Files.readString(Path.of("../README.md"));
+
+    assertThat(readme).contains("```java\n" + taggedRegions(source, "quickstart") + "```");
+  }
+
+  /** Every region between "// tag::NAME[]" and "// end::NAME[]" lines, in order, de-indented. */
+  private static String taggedRegions(String source, String name) {
+    List<String> lines = new java.util.ArrayList<>();
+    boolean inside = false;
+    for (String line : source.split("\n", -1)) {
+      String trimmed = line.strip();
+      if (trimmed.equals("// tag::" + name + "[]")) {
+        inside = true;
+      } else if (trimmed.equals("// end::" + name + "[]")) {
+        inside = false;
+      } else if (inside) {
+        lines.add(line);
+      }
+    }
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
+    StringBuilder out = new StringBuilder();
+    lines.forEach(l -> out.append(l.isBlank() ? "" : l.substring(indent)).append('\n'));
+    return out.toString();
   }
 }

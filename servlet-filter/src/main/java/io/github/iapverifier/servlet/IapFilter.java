@@ -8,14 +8,12 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -315,8 +313,15 @@ public final class IapFilter implements Filter {
         + "]";
   }
 
-  /** The single assertion header value; null when absent (the verifier says MISSING). */
-  private static String assertion(HttpServletRequest request) {
+  /**
+   * Reads the assertion header the way this filter does: case-insensitively, and refusing a
+   * request that carries it twice (IAP sends exactly one, so a second was added on the way).
+   *
+   * @param request the request, not null
+   * @return the header's value, or null when it is absent
+   * @throws IapVerificationException with {@link Reason#MALFORMED} when it is present twice
+   */
+  public static String assertion(HttpServletRequest request) {
     Enumeration<String> values = request.getHeaders(IapVerifier.HEADER);
     if (values == null || !values.hasMoreElements()) {
       return null;
@@ -400,25 +405,8 @@ public final class IapFilter implements Filter {
               failure.reason(),
               failure.getMessage());
     }
-    if (response.isCommitted()) {
-      return; // nothing can be sent any more; the chain is not called either way
-    }
-    response.resetBuffer();
-    response.setStatus(problem.status());
-    problem.headers().forEach(response::setHeader);
-    response.setContentType(IapProblemResponse.CONTENT_TYPE);
-    byte[] body = problem.body();
-    response.setContentLength(body.length);
-    try {
-      ServletOutputStream out = response.getOutputStream();
-      out.write(body);
-      out.flush();
-    } catch (IllegalStateException e) {
-      // An earlier filter already took the writer; the body is ASCII, so any charset will do.
-      PrintWriter writer = response.getWriter();
-      writer.write(problem.bodyText());
-      writer.flush();
-    }
+    // Nothing can be sent on a committed response; the chain is not called either way.
+    problem.writeTo(response);
   }
 
   /**

@@ -2,6 +2,10 @@ package io.github.iapverifier.servlet;
 
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -152,6 +156,34 @@ public final class IapProblemResponse {
    */
   public String bodyText() {
     return new String(body, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Sends this rejection: status, headers, content type and body, replacing anything buffered.
+   * Does nothing when the response is already committed.
+   *
+   * @param response the response, not null
+   * @throws IOException if writing the body fails
+   */
+  public void writeTo(HttpServletResponse response) throws IOException {
+    if (response.isCommitted()) {
+      return; // nothing can be sent any more
+    }
+    response.resetBuffer();
+    response.setStatus(status);
+    headers.forEach(response::setHeader);
+    response.setContentType(CONTENT_TYPE);
+    response.setContentLength(body.length);
+    try {
+      ServletOutputStream out = response.getOutputStream();
+      out.write(body);
+      out.flush();
+    } catch (IllegalStateException e) {
+      // Something earlier took the writer; the body is ASCII, so any charset will do.
+      PrintWriter writer = response.getWriter();
+      writer.write(bodyText());
+      writer.flush();
+    }
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.net.URI;
 import java.util.EnumSet;
 
 /**
- * The code form of the servlet quick-start in {@code servlet-filter/README-snippet.md}: the tagged
+ * The code form of the servlet quick-start in {@code servlet-filter/README.md}: the tagged
  * lines are the README's, as {@link QuickstartTest} checks, and that test runs this listener.
  */
 // tag::servlet-quickstart[]

@@ -21,17 +21,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps {@code servlet-filter/README-snippet.md} true: its code form is the tagged code of {@link
+ * Keeps {@code servlet-filter/README.md} true: its code form is the tagged code of {@link
  * IapSetup}, compiled and run here in Jetty; its {@code web.xml} form is deployed as written in a
  * WebAppContext. The only additions are the fake IAP's key URI, marked as test-only.
  */
 class QuickstartTest {
 
-  private static final Path README = Path.of("README-snippet.md");
+  private static final Path README = Path.of("README.md");
   private static final IapAudience RUN =
       IapAudience.cloudRun(123456789012L, "europe-west1", "billing");
   private static final String LB =
       "/projects/123456789012/global/backendServices/4567890123456789012";
+
+  @Test
+  void rootReadmeShowsThisModulesReadme() throws IOException {
+    assertThat(Files.readString(Path.of("../README.md"))).contains(Files.readString(README).strip());
+  }
 
   @Test
   void readmeCodeFormIsTheTaggedCode() throws IOException {

@@ -4,13 +4,13 @@ import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapFilter;
 import io.github.iapverifier.servlet.IapProblemResponse;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Enumeration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,26 +65,21 @@ public final class IapAuthenticationFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    Enumeration<String> values = request.getHeaders(IapVerifier.HEADER);
-    if (values == null || !values.hasMoreElements()) {
-      chain.doFilter(request, response);
-      return;
-    }
-    IapIdentity identity;
+    IapIdentity identity = null;
     try {
-      String assertion = values.nextElement();
-      if (values.hasMoreElements()) {
-        throw new IapVerificationException(
-            Reason.MALFORMED,
-            "the request carries more than one "
-                + IapVerifier.HEADER
-                + " header; IAP sends exactly one, so another was added on the way");
+      String assertion = IapFilter.assertion(request);
+      if (assertion != null) {
+        identity = verifier.verify(assertion);
       }
-      identity = verifier.verify(assertion);
     } catch (IapVerificationException e) {
       contexts.clearContext();
       logRejection(request, e);
       IapResponses.write(response, e);
+      return;
+    }
+    if (identity == null) {
+      // No header: anonymous; the authorization rules decide (401 via the entry point).
+      chain.doFilter(request, response);
       return;
     }
     SecurityContext context = contexts.createEmptyContext();

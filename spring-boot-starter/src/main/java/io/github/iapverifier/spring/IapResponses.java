@@ -2,10 +2,8 @@ package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.servlet.IapProblemResponse;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.PrintWriter;
 
 /**
  * Writes rejections with the servlet module's {@link IapProblemResponse}, so that the Spring
@@ -17,26 +15,7 @@ final class IapResponses {
 
   static void write(HttpServletResponse response, IapVerificationException failure)
       throws IOException {
-    if (response.isCommitted()) {
-      return; // nothing can be sent any more
-    }
-    IapProblemResponse problem = IapProblemResponse.of(failure);
-    response.resetBuffer();
-    response.setStatus(problem.status());
-    problem.headers().forEach(response::setHeader);
-    response.setContentType(IapProblemResponse.CONTENT_TYPE);
-    byte[] body = problem.body();
-    response.setContentLength(body.length);
-    try {
-      ServletOutputStream out = response.getOutputStream();
-      out.write(body);
-      out.flush();
-    } catch (IllegalStateException e) {
-      // Something earlier took the writer; the body is ASCII, so any charset will do.
-      PrintWriter writer = response.getWriter();
-      writer.write(problem.bodyText());
-      writer.flush();
-    }
+    IapProblemResponse.of(failure).writeTo(response);
   }
 
   /** Bounded, control-character-free text of request data for logs. */

@@ -103,6 +103,11 @@ public final class IapWebSecurityAutoConfiguration {
       http.with(IapConfigurer.iap(), Customizer.withDefaults());
       return http.build();
     }
+  }
+
+  /** Applies with the default chain and with an app's own chain alike. */
+  @Configuration(proxyBeanMethods = false)
+  static class NoPasswordConfiguration {
 
     /**
      * Takes the place of Spring Boot's generated in-memory user (and its "generated security

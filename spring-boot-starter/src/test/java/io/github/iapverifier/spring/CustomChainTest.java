@@ -40,6 +40,7 @@ class CustomChainTest {
 
   @LocalServerPort int port;
   @Autowired Map<String, SecurityFilterChain> chains;
+  @Autowired org.springframework.context.ApplicationContext context;
 
   HttpResponse<String> get(String path, String... assertions) {
     return new Http(port).get(path, assertions);
@@ -48,6 +49,17 @@ class CustomChainTest {
   @Test
   void contextWhenAppDefinesChainThenNoDefaultChain() {
     assertThat(chains).containsOnlyKeys("appSecurity");
+  }
+
+  @Test
+  void contextWhenAppDefinesChainThenNoGeneratedPasswordUser() {
+    // Spring Boot would otherwise create an in-memory user with a generated password.
+    assertThat(
+            context.getBeanNamesForType(
+                org.springframework.security.core.userdetails.UserDetailsService.class))
+        .isEmpty();
+    assertThat(context.getBeanNamesForType(org.springframework.security.authentication.AuthenticationManager.class))
+        .containsExactly("iapNoPasswordAuthenticationManager");
   }
 
   @Test

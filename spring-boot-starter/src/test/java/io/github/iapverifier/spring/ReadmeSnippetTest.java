@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps README-snippet.md true: its code blocks are the tagged regions of the files the quick-start
+ * Keeps README.md true: its code blocks are the tagged regions of the files the quick-start
  * and custom-chain tests run ({@link QuickStartTest}, {@link CustomChainTest}); and
- * test-support/README-snippet.md, whose examples run here (see {@code testing/}), since
+ * test-support/README.md, whose examples run here (see {@code testing/}), since
  * test-support's own tests cannot use the starter or the servlet filter.
  */
 class ReadmeSnippetTest {
@@ -66,14 +66,21 @@ class ReadmeSnippetTest {
             "```java\n" + region(TESTING.resolve("WithIapUserTest.java"), "withiapuser") + "```");
   }
 
+  @Test
+  void rootReadmeWhenAssembledThenShowsBothModuleReadmes() throws IOException {
+    assertThat(Files.readString(Path.of("../README.md")))
+        .contains(readme().strip())
+        .contains(testingReadme().strip());
+  }
+
   private static final Path TESTING = TEST.resolve("java/io/github/iapverifier/spring/testing");
 
   private static String testingReadme() throws IOException {
-    return Files.readString(Path.of("../test-support/README-snippet.md"));
+    return Files.readString(Path.of("../test-support/README.md"));
   }
 
   private static String readme() throws IOException {
-    return Files.readString(Path.of("README-snippet.md"));
+    return Files.readString(Path.of("README.md"));
   }
 
   /** The lines between "tag::NAME[]" and "end::NAME[]", de-indented, each ending with a newline. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The "Testing your app" servlet example of test-support/README-snippet.md. It lives in this module
+ * The "Testing your app" servlet example of test-support/README.md. It lives in this module
  * because test-support's own tests cannot use the servlet filter: the filter's tests use
  * test-support, and Maven forbids the cycle.
  */

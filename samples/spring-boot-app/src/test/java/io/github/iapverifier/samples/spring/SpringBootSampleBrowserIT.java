@@ -1,0 +1,69 @@
+package io.github.iapverifier.samples.spring;
+
+import static io.github.iapverifier.samples.spring.SampleBehindEmulator.ADMIN;
+import static io.github.iapverifier.samples.spring.SampleBehindEmulator.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iapverifier.samples.testing.Browser;
+import io.github.iapverifier.samples.testing.Http;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403 on
+ * the admin page, sign-out, the admin page as an admin.
+ */
+class SpringBootSampleBrowserIT {
+
+  private static final String LEVEL = "accessPolicies/123/accessLevels/corp_devices";
+
+  @Test
+  void signInAsUserThenAdminThenSignOut(@TempDir Path profile) {
+    try (SampleBehindEmulator sample = new SampleBehindEmulator();
+        Browser browser = Browser.start(profile, Path.of("target", "browser"))) {
+      String base = sample.emulatorUri().toString();
+      Http.awaitKeys(sample.emulatorUri(), Http.signIn(sample.emulatorUri(), USER, "example.com"));
+
+      browser.open(base + "/");
+      assertThat(browser.title()).isEqualTo("Sign in - local IAP emulator");
+
+      // A chosen identity, typed into the emulator's form.
+      browser.find("#email").sendKeys(USER);
+      browser.find("#hd").sendKeys("example.com");
+      browser.find("#levels").sendKeys(LEVEL);
+      browser.clickAndWait("#sign-in");
+
+      assertThat(browser.url()).isEqualTo(base + "/");
+      assertThat(browser.text("#email")).isEqualTo(USER);
+      assertThat(browser.text("#domain")).isEqualTo("example.com");
+      assertThat(browser.text("#access-levels")).isEqualTo(LEVEL);
+      assertThat(browser.text("#expires")).matches("\\S+Z \\(in \\d+ s\\)");
+      assertThat(browser.text("#authorities"))
+          .isEqualTo("IAP_ACCESS_LEVEL_corp_devices, IAP_DOMAIN_example.com, IAP_USER");
+      browser.screenshot(Path.of("target", "screenshots", "identity.png"));
+
+      // The starter's answer to a request the app's rules refuse: problem+json, shown as text.
+      browser.clickAndWait("#admin-link");
+      assertThat(browser.pageText()).contains("\"status\":403", "\"reason\":\"POLICY_DENIED\"");
+      assertThat(browser.status("/admin")).isEqualTo(403);
+
+      browser.open(base + "/?gcp-iap-mode=CLEAR_LOGIN_COOKIE");
+      assertThat(browser.title()).isEqualTo("Sign in - local IAP emulator");
+      assertThat(browser.has("#current")).as("still signed in").isFalse();
+
+      // An admin, with the emulator's one-click button.
+      browser.clickAndWait("button[data-email='" + ADMIN + "']");
+      assertThat(browser.text("#email")).isEqualTo(ADMIN);
+      assertThat(browser.text("#authorities")).startsWith("ADMIN, ");
+      browser.open(base + "/admin");
+      assertThat(browser.text("#welcome")).isEqualTo("Welcome, admin " + ADMIN + ".");
+      assertThat(browser.status("/admin")).isEqualTo(200);
+
+      browser.clickAndWait("#sign-out");
+      assertThat(browser.title()).isEqualTo("Sign in - local IAP emulator");
+      browser.open(base + "/admin");
+      assertThat(browser.url()).startsWith(base + "/_gcp_iap/signin");
+    }
+  }
+}
