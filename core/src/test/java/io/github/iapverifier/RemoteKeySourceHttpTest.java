@@ -140,10 +140,12 @@ class RemoteKeySourceHttpTest extends KeySourceTestBase {
       assertThat(millisSince(start)).isLessThan(TIMEOUT.toMillis() + SLACK_MS);
 
       // Without cancelling, the client would keep reading for the 100 s the body takes to drip.
-      long stoppedAt = dripStoppedAt.get(5, TimeUnit.SECONDS);
+      // The server only notices the drop on a later write (TCP buffers, the JDK's close), so the
+      // bound is loose: what matters is seconds, not the 100 s of a client that never cancels.
+      long stoppedAt = dripStoppedAt.get(20, TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(stoppedAt - start).toMillis())
           .as("ms until the client dropped the connection")
-          .isLessThan(TIMEOUT.toMillis() + 2000);
+          .isLessThan(TIMEOUT.toMillis() + 15_000);
       assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e).contains("HttpTimeoutException"));
     }
   }
