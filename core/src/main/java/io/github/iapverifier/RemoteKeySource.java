@@ -311,9 +311,10 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
       return s;
     }
     boolean stale = s != null && now < s.expiresAt + maxStaleness;
-    if (stale && lastError != null) {
-      // An outage: answer from the last good keys at once; retries run in the background, paced
-      // by the backoff.
+    if (stale && (lastError != null || refreshRunning())) {
+      // An outage, or a refresh started before expiry that is still running: answer from the
+      // last good keys at once; the fetch (or the retries, paced by the backoff) runs in the
+      // background.
       refresh(now);
       notifyStale(s, now);
       return s;
@@ -329,6 +330,12 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
       return s;
     }
     throw unavailable(flight == null ? null : "no keys within " + requestTimeout.toMillis() + " ms");
+  }
+
+  private boolean refreshRunning() {
+    synchronized (lock) {
+      return inFlight != null;
+    }
   }
 
   private void notifyStale(Snapshot s, long now) {

@@ -56,6 +56,30 @@ class RemoteKeySourceRefreshTest extends KeySourceTestBase {
   }
 
   @Test
+  void keyWhenKeysExpireWhileBackgroundRefreshStillRunsThenAnswersAtOnceWithThoseKeys() {
+    publish(jwks(k1), "max-age=600");
+    RemoteKeySource source = source(b -> b.requestTimeout(Duration.ofSeconds(3)));
+    source.warmUp();
+    IapSigningKey old = source.key("k1");
+    respond(aResponse().withBody(jwks(k1, k2)).withFixedDelay(1000));
+    clock.advance(Duration.ofSeconds(481)); // past 80% of 600 s: the slow refresh starts
+    source.key("k1");
+    eventually("the slow refresh started", () -> fetches() == 2);
+
+    clock.advance(Duration.ofSeconds(120)); // past expiry while that fetch still runs
+    long start = System.nanoTime();
+    IapSigningKey during = source.key("k1");
+    long tookMs = millisSince(start);
+
+    assertThat(during).isSameAs(old);
+    assertThat(tookMs).as("lookup after expiry during a 1 s refresh, in ms").isLessThan(SLACK_MS);
+    assertThat(events.stale).hasSize(1);
+    eventually("the slow refresh completed", () -> events.fetched.size() == 2);
+    assertThat(source.key("k2")).isNotNull();
+    assertThat(fetches()).isEqualTo(2);
+  }
+
+  @Test
   void keyWhenManyLookupsPastRefreshPointThenOneBackgroundFetch() throws Exception {
     publish(jwks(k1), "max-age=600");
     RemoteKeySource source = source();
