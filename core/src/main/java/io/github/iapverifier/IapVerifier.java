@@ -129,10 +129,15 @@ public final class IapVerifier implements AutoCloseable {
     IapIdentity identity;
     boolean fromCache;
     try {
-      identity = cache == null ? null : cached(assertion);
+      // Built once per call: looked up now, and stored under if the full check passes.
+      TokenKey key =
+          cache == null || assertion == null || assertion.length() > MAX_LENGTH
+              ? null
+              : new TokenKey(assertion);
+      identity = key == null ? null : cached(key);
       fromCache = identity != null;
       if (identity == null) {
-        identity = verifyFully(assertion);
+        identity = verifyFully(assertion, key);
       }
     } catch (IapVerificationException e) {
       notifyRejected(e);
@@ -196,11 +201,7 @@ public final class IapVerifier implements AutoCloseable {
     }
   }
 
-  private IapIdentity cached(String assertion) {
-    if (assertion == null || assertion.length() > MAX_LENGTH) {
-      return null;
-    }
-    TokenKey key = new TokenKey(assertion);
+  private IapIdentity cached(TokenKey key) {
     Verified hit = cache.getIfPresent(key);
     if (hit == null) {
       return null;
@@ -213,7 +214,8 @@ public final class IapVerifier implements AutoCloseable {
     return null;
   }
 
-  private IapIdentity verifyFully(String assertion) {
+  /** The full check; {@code cacheKey} is where a success is remembered, null for no cache. */
+  private IapIdentity verifyFully(String assertion, TokenKey cacheKey) {
     if (assertion == null || assertion.isBlank()) {
       throw fail(
           Reason.MISSING,
@@ -273,9 +275,8 @@ public final class IapVerifier implements AutoCloseable {
     }
     IapIdentity identity = identity(c, claims);
     checkPolicy(identity);
-    if (cache != null) {
-      cache.put(
-          new TokenKey(assertion), new Verified(identity, key, c.expMillis + skewMillis));
+    if (cacheKey != null) {
+      cache.put(cacheKey, new Verified(identity, key, c.expMillis + skewMillis));
     }
     return identity;
   }
@@ -376,7 +377,12 @@ public final class IapVerifier implements AutoCloseable {
 
   /** The claims checked before the signature; times are in milliseconds. */
   private record Claims(
-      String audience, long iatMillis, long expMillis, String subject, String email) {}
+      String audience,
+      long iatMillis,
+      long expMillis,
+      String subject,
+      String email,
+      List<String> accessLevels) {}
 
   private Claims checkClaims(Map<String, Object> claims) {
     Object iss = claims.get("iss");
@@ -439,12 +445,12 @@ public final class IapVerifier implements AutoCloseable {
     String email = requiredString(claims, "email");
     optionalString(claims, "hd");
     optionalString(claims, "identity_source");
-    accessLevels(claims);
+    List<String> accessLevels = accessLevels(claims);
     Object gcip = claims.get("gcip");
     if (gcip != null && !(gcip instanceof Map)) {
       throw fail(Reason.MALFORMED, "claim 'gcip' must be an object");
     }
-    return new Claims(audience, iat * 1000, exp * 1000, subject, email);
+    return new Claims(audience, iat * 1000, exp * 1000, subject, email, accessLevels);
   }
 
   private String matchAudience(Object aud) {
@@ -570,7 +576,7 @@ public final class IapVerifier implements AutoCloseable {
         c.email,
         c.subject,
         Optional.ofNullable((String) claims.get("hd")),
-        accessLevels(claims),
+        c.accessLevels,
         Instant.ofEpochMilli(c.iatMillis),
         Instant.ofEpochMilli(c.expMillis),
         c.audience,
