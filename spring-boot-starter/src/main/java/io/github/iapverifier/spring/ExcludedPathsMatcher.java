@@ -8,8 +8,9 @@ import java.util.Set;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Matches {@code iap.excluded-paths} (exact paths and {@code /prefix/**}) with the servlet filter's
- * rules, for the Spring Security filter and the default chain's {@code permitAll}.
+ * Matches {@code iap.excluded-paths} (exact paths and {@code /prefix/**}, the servlet filter's
+ * pattern syntax) for the Spring Security filter and the default chain's {@code permitAll}. Unlike
+ * the servlet filter, which decodes escapes segment by segment, it never excludes an escaped path.
  *
  * <p>An exclusion is a hole in the protection, so matching fails closed: it compares the raw path
  * within the application, and a path that is not plainly written (escapes, path parameters,
