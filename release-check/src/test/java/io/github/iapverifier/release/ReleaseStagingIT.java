@@ -6,7 +6,17 @@ import static io.github.iapverifier.release.Reactor.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.release.Reactor.Module;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -29,7 +40,7 @@ import org.w3c.dom.Element;
 /**
  * Runs the release build into a staging repository once and checks what Maven Central requires of
  * every published artifact (https://central.sonatype.org/publish/requirements/), and what we promise
- * on top: the BOM, the runnable emulator, reproducible archives, a Boot 3.5 app that stays on 3.5.
+ * on top: the BOM, the runnable emulator, reproducible archives.
  */
 class ReleaseStagingIT {
 
@@ -199,6 +210,41 @@ class ReleaseStagingIT {
       }
     }
     softly.assertAll();
+  }
+
+  @Test
+  void emulatorWhenDownloadedThenRunsWithJavaJar() throws Exception {
+    Path jar = release.file("iap-verifier-emulator", "-all.jar");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path out = release.work.resolve("emulator-version.log");
+
+    release.run(release.work, out, 1, java, "-jar", jar.toString(), "--version");
+    assertThat(Files.readString(out).strip()).isEqualTo("iap-verifier-emulator " + release.version);
+
+    HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    upstream.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    upstream.start();
+    Process emulator = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0",
+        "--upstream", "http://127.0.0.1:" + upstream.getAddress().getPort())
+        .redirectErrorStream(true).start();
+    try (BufferedReader lines = new BufferedReader(
+        new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = lines.readLine();
+      assertThat(line).startsWith("IAP emulator listening on http://127.0.0.1:");
+      URI base = URI.create(line.split(" ")[4]);
+      HttpResponse<String> keys = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(base.resolve("/iap/verify/public_key-jwk")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(keys.statusCode()).isEqualTo(200);
+      assertThat(keys.body()).contains("\"keys\"");
+    } finally {
+      emulator.destroy();
+      emulator.waitFor(30, TimeUnit.SECONDS);
+      upstream.stop(0);
+    }
   }
 
   private static List<Path> publishedFiles() throws IOException {
