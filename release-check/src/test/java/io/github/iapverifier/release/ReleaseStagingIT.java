@@ -40,7 +40,7 @@ import org.w3c.dom.Element;
 /**
  * Runs the release build into a staging repository once and checks what Maven Central requires of
  * every published artifact (https://central.sonatype.org/publish/requirements/), and what we promise
- * on top: the BOM, the runnable emulator, reproducible archives.
+ * on top: the BOM, the runnable emulator, reproducible archives, a Boot 3.5 app that stays on 3.5.
  */
 class ReleaseStagingIT {
 
@@ -203,13 +203,99 @@ class ReleaseStagingIT {
     SoftAssertions softly = new SoftAssertions();
     for (Path file : publishedFiles()) {
       if (file.toString().endsWith(".jar")) {
+        // The emulator's runnable jar copies its dependencies' entries with their own (fixed) times.
+        boolean shaded = file.toString().endsWith("-all.jar");
         try (ZipFile zip = new ZipFile(file.toFile())) {
-          Set<Instant> times = zip.stream().map(e -> e.getLastModifiedTime().toInstant()).collect(Collectors.toSet());
+          Set<Instant> times = zip.stream()
+              .filter(e -> !shaded || e.getName().startsWith("io/github/iapverifier/")
+                  || e.getName().equals("META-INF/MANIFEST.MF"))
+              .map(e -> e.getLastModifiedTime().toInstant()).collect(Collectors.toSet());
           softly.assertThat(times).as("entry times of " + file.getFileName()).containsOnly(expected);
         }
       }
     }
     softly.assertAll();
+  }
+
+  @Test
+  void pomWhenPublishedThenBringsNoSpringArtifactTransitively() {
+    // Optional and provided dependencies are not passed on, by Maven or Gradle. Anything else would
+    // put our Spring versions into the app's graph, where Gradle picks the highest version even
+    // against Boot's platform(): a Boot 3.5 app would run on Boot 4 jars.
+    SoftAssertions softly = new SoftAssertions();
+    for (Module module : published) {
+      Element pom = Reactor.read(release.file(module.artifactId(), ".pom"));
+      for (Element dependency : children(child(pom, "dependencies"), "dependency")) {
+        String group = text(dependency, "groupId").orElse("");
+        String scope = text(dependency, "scope").orElse("compile");
+        boolean optional = text(dependency, "optional").map(Boolean::parseBoolean).orElse(false);
+        if (group.startsWith("org.springframework")) {
+          softly.assertThat(optional || scope.equals("provided") || scope.equals("test"))
+              .as(module.artifactId() + " passes on " + group + ":"
+                  + text(dependency, "artifactId").orElse("?") + " (" + scope + ")")
+              .isTrue();
+        }
+      }
+    }
+    softly.assertAll();
+  }
+
+  @Test
+  void boot35AppWhenItAddsTheStarterThenStaysOnBoot35() throws Exception {
+    // The strictest case for Maven: Boot's starters with a version but without Boot's BOM, so
+    // nothing but nearest-wins decides; our own BOM imported, as the README shows.
+    String boot = "3.5.16";
+    Path consumer = Files.createDirectories(release.work.resolve("boot35-consumer"));
+    Files.writeString(consumer.resolve("pom.xml"), """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>example</groupId>
+          <artifactId>boot35-app</artifactId>
+          <version>1</version>
+          <repositories>
+            <repository><id>staging</id><url>%s</url></repository>
+          </repositories>
+          <dependencyManagement>
+            <dependencies>
+              <dependency>
+                <groupId>io.github.iapverifier</groupId>
+                <artifactId>iap-verifier-bom</artifactId>
+                <version>%s</version>
+                <type>pom</type>
+                <scope>import</scope>
+              </dependency>
+            </dependencies>
+          </dependencyManagement>
+          <dependencies>
+            <dependency>
+              <groupId>org.springframework.boot</groupId>
+              <artifactId>spring-boot-starter-web</artifactId>
+              <version>%s</version>
+            </dependency>
+            <dependency>
+              <groupId>io.github.iapverifier</groupId>
+              <artifactId>iap-verifier-spring-boot-starter</artifactId>
+            </dependency>
+          </dependencies>
+        </project>
+        """.formatted(release.staging.toUri(), release.version, boot));
+    Path list = consumer.resolve("dependencies.txt");
+    release.run(release.work.resolve("source"), consumer.resolve("resolve.log"), 10,
+        "./mvnw", "-B", "-ntp", "-f", consumer.resolve("pom.xml").toString(),
+        // Our staged artifacts land in a throwaway local repository; the real one is only read.
+        "-Dmaven.repo.local=" + consumer.resolve("m2"),
+        "-Dmaven.repo.local.tail=" + System.getProperty("release-check.local-repository"),
+        "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list",
+        "-DincludeScope=runtime", "-DoutputFile=" + list, "-DoutputAbsoluteArtifactFilename=false");
+
+    List<String> resolved = Files.readAllLines(list).stream().map(String::strip)
+        .filter(line -> line.matches("[\\w.-]+:[\\w.-]+:.*")).toList();
+    assertThat(resolved).anyMatch(line -> line.startsWith("io.github.iapverifier:iap-verifier-core:jar:" + release.version));
+    assertThat(resolved).anyMatch(line -> line.startsWith("org.springframework.boot:spring-boot-autoconfigure:jar:" + boot));
+    assertThat(resolved).filteredOn(line -> line.startsWith("org.springframework.boot:"))
+        .allMatch(line -> line.contains(":" + boot + ":"), "Spring Boot " + boot);
+    assertThat(resolved).filteredOn(line -> line.startsWith("org.springframework:"))
+        .allMatch(line -> line.contains(":6.2."), "Spring Framework 6.2 (Boot 3.5's)");
   }
 
   @Test
