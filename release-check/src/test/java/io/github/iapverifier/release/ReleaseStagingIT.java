@@ -39,7 +39,7 @@ import org.w3c.dom.Element;
 
 /**
  * Runs the release build into a staging repository once and checks what Maven Central requires of
- * every published artifact (https://central.sonatype.org/publish/requirements/), and what we promise
+ * every published artifact (the Central Portal's published requirements), and what we promise
  * on top: the BOM, the runnable emulator, reproducible archives, a Boot 3.5 app that stays on 3.5.
  */
 class ReleaseStagingIT {
