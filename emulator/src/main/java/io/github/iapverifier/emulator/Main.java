@@ -63,7 +63,7 @@ public final class Main {
         /iap/verify/public_key-jwk           the signing keys (JWKS) for the app
       """;
 
-  private static final List<String> OPTIONS =
+  static final List<String> OPTIONS =
       List.of(
           "--upstream",
           "--port",
