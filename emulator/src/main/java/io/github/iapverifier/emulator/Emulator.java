@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
+ * <p>It runs next to the developer's browser, so it answers only requests whose {@code Host} names
+ * it (see {@link Builder#allowedHosts}), takes sign-ins only from its own origin, and never
+ * forwards a client's {@code x-goog-} header, whether spelt with {@code -} or {@code _}.
+ *
  * <p>Thread-safe. Every instance has its own signing keys, made at start.
  */
 public final class Emulator implements AutoCloseable {

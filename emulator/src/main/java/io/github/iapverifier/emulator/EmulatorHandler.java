@@ -201,7 +201,8 @@ final class EmulatorHandler implements HttpHandler {
           exchange,
           400,
           "text/plain",
-          "IAP emulator: the request needs exactly one valid Host header and a path.");
+          "IAP emulator: the request needs exactly one valid Host header, and a path (not a"
+              + " full URL) in its request line.");
       return Optional.empty();
     }
     if (!hosts.allows(host.get())) {
