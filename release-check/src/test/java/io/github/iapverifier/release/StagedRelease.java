@@ -92,7 +92,13 @@ final class StagedRelease {
     int exit = exitCode(dir, output, timeoutMinutes, command);
     if (exit != 0) {
       throw new AssertionError(
-          String.join(" ", command) + " exited " + exit + "; end of " + output + ":\n" + tail(output));
+          String.join(" ", command)
+              + " exited "
+              + exit
+              + "; end of "
+              + output
+              + ":\n"
+              + tail(output));
     }
   }
 
@@ -106,8 +112,12 @@ final class StagedRelease {
     Process process = builder.start();
     if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " still running after "
-          + timeoutMinutes + " min; see " + output);
+      throw new AssertionError(
+          String.join(" ", command)
+              + " still running after "
+              + timeoutMinutes
+              + " min; see "
+              + output);
     }
     return process.exitValue();
   }
@@ -140,8 +150,7 @@ final class StagedRelease {
     Path list = Files.createTempFile("iapv-files", ".txt");
     try {
       ProcessBuilder git =
-          new ProcessBuilder(
-                  "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+          new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
               .directory(root.toFile())
               .redirectOutput(list.toFile())
               .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -161,8 +170,10 @@ final class StagedRelease {
       try (Stream<Path> walk = Files.walk(root)) {
         walk.filter(Files::isRegularFile)
             .map(root::relativize)
-            .filter(p -> Stream.of(p.toString().split("[/\\\\]"))
-                .noneMatch(part -> part.equals("target") || part.equals(".git")))
+            .filter(
+                p ->
+                    Stream.of(p.toString().split("[/\\\\]"))
+                        .noneMatch(part -> part.equals("target") || part.equals(".git")))
             .forEach(p -> files.add(p.toString()));
       }
     }

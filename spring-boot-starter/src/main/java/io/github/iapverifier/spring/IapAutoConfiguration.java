@@ -15,9 +15,9 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of the {@link IapVerifier} from {@link IapProperties}, then every {@link
  * IapVerifierBuilderCustomizer} bean in order, with the app's {@link IapKeySource} bean if it has
  * one: backs off when the app defines its own verifier, loads the keys at start-up and closes the
- * verifier at shutdown. With no
- * audience configured and none detectable the app does not start ({@link
- * IapConfigurationFailureAnalyzer} says what to set): an app is never left silently unprotected.
+ * verifier at shutdown. With no audience configured and none detectable the app does not start
+ * ({@link IapConfigurationFailureAnalyzer} says what to set): an app is never left silently
+ * unprotected.
  *
  * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
  * IapWebSecurityAutoConfiguration}, {@link IapServletFilterAutoConfiguration} and {@link

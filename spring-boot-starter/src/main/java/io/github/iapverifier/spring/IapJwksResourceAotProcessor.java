@@ -8,8 +8,8 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * Puts the key set of {@code iap.jwks-resource=classpath:...} into a native image: resources are
- * included only when registered, and only the app's configuration, read while it is processed
- * ahead of time, says which file it is. A {@code file:} resource stays outside the image.
+ * included only when registered, and only the app's configuration, read while it is processed ahead
+ * of time, says which file it is. A {@code file:} resource stays outside the image.
  */
 final class IapJwksResourceAotProcessor implements BeanFactoryInitializationAotProcessor {
 
@@ -24,7 +24,8 @@ final class IapJwksResourceAotProcessor implements BeanFactoryInitializationAotP
     if (location == null || !location.startsWith(ResourceLoader.CLASSPATH_URL_PREFIX)) {
       return null;
     }
-    String path = location.substring(ResourceLoader.CLASSPATH_URL_PREFIX.length()).replaceFirst("^/", "");
+    String path =
+        location.substring(ResourceLoader.CLASSPATH_URL_PREFIX.length()).replaceFirst("^/", "");
     return (context, code) -> context.getRuntimeHints().resources().registerPattern(path);
   }
 }

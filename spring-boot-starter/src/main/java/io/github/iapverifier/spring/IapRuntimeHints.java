@@ -18,6 +18,7 @@ final class IapRuntimeHints implements RuntimeHintsRegistrar {
 
   @Override
   public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
-    new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), IapIdentity.class);
+    new BindingReflectionHintsRegistrar()
+        .registerReflectionHints(hints.reflection(), IapIdentity.class);
   }
 }

@@ -132,7 +132,10 @@ final class IapVerifierFactory {
       return keys;
     } catch (IllegalArgumentException e) {
       throw new IapConfigurationException(
-          "iap.jwks-resource " + resource.getDescription() + " is not a usable JWKS: " + e.getMessage(),
+          "iap.jwks-resource "
+              + resource.getDescription()
+              + " is not a usable JWKS: "
+              + e.getMessage(),
           "Use a copy of https://www.gstatic.com/iap/verify/public_key-jwk (a JSON object with"
               + " a \"keys\" array of EC P-256 keys).",
           e);

@@ -19,7 +19,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.annotation.Order;
 
-/** {@link IapVerifierBuilderCustomizer} beans, {@code iap.jwks-resource} and an app's key source. */
+/**
+ * {@link IapVerifierBuilderCustomizer} beans, {@code iap.jwks-resource} and an app's key source.
+ */
 class IapVerifierCustomizationTest {
 
   static FakeIap iap;
@@ -134,7 +136,8 @@ class IapVerifierCustomizationTest {
                 assertThat(context)
                     .getFailure()
                     .hasStackTraceContaining(
-                        "iap.jwks-resource class path resource [no-such-keys.json] cannot be read"));
+                        "iap.jwks-resource class path resource [no-such-keys.json] cannot be"
+                            + " read"));
   }
 
   @Test

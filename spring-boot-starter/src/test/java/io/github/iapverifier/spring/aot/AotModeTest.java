@@ -70,10 +70,19 @@ class AotModeTest {
         "--management.endpoint.health.show-components=always"
       };
 
-      List<String> process = new ArrayList<>(List.of(java(), "-cp", classPath(classes),
-          "org.springframework.boot.SpringApplicationAotProcessor", AotApplication.class.getName(),
-          sources.toString(), resources.toString(), classes.toString(), "io.github.iapverifier",
-          "aot-test"));
+      List<String> process =
+          new ArrayList<>(
+              List.of(
+                  java(),
+                  "-cp",
+                  classPath(classes),
+                  "org.springframework.boot.SpringApplicationAotProcessor",
+                  AotApplication.class.getName(),
+                  sources.toString(),
+                  resources.toString(),
+                  classes.toString(),
+                  "io.github.iapverifier",
+                  "aot-test"));
       process.addAll(List.of(appArgs));
       int processed = runToEnd(process, work.resolve("process-aot.log"));
       assertThat(processed).as(log("process-aot.log")).isZero();
@@ -88,9 +97,15 @@ class AotModeTest {
       // which empties its output folders.
       Files.writeString(classes.resolve("aot-iap-keys.json"), iap.jwksJson());
 
-      List<String> start = new ArrayList<>(List.of(java(), "-Dspring.aot.enabled=true",
-          "-cp", resources + File.pathSeparator + classPath(classes), AotApplication.class.getName(),
-          "--server.port=0"));
+      List<String> start =
+          new ArrayList<>(
+              List.of(
+                  java(),
+                  "-Dspring.aot.enabled=true",
+                  "-cp",
+                  resources + File.pathSeparator + classPath(classes),
+                  AotApplication.class.getName(),
+                  "--server.port=0"));
       start.addAll(List.of(appArgs));
       StringBuffer output = new StringBuffer();
       Process app = start(start, output);
@@ -101,7 +116,8 @@ class AotModeTest {
       assertThat(port.find()).as(output.toString()).isTrue();
       URI base = URI.create("http://127.0.0.1:" + port.group(1));
 
-      HttpResponse<String> hello = get(base.resolve("/hello"), iap.token().email("ana@example.com").build());
+      HttpResponse<String> hello =
+          get(base.resolve("/hello"), iap.token().email("ana@example.com").build());
       assertThat(hello.statusCode()).isEqualTo(200);
       assertThat(hello.body()).isEqualTo("hello ana@example.com");
       assertThat(get(base.resolve("/hello"), null).statusCode()).isEqualTo(401);
@@ -118,12 +134,14 @@ class AotModeTest {
 
   /** The test class path as the forked build sees it, with the generated classes first. */
   private static String classPath(Path classes) {
-    String testPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String testPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     return classes + File.pathSeparator + testPath;
   }
 
   private int runToEnd(List<String> command, Path log) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(process);
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
     return process.exitValue();
@@ -132,16 +150,19 @@ class AotModeTest {
   private Process start(List<String> command, StringBuffer output) throws IOException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(process);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) {
-          output.append(line).append('\n');
-        }
-      } catch (IOException e) {
-        output.append("(output lost: ").append(e).append(")\n");
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  output.append(line).append('\n');
+                }
+              } catch (IOException e) {
+                output.append("(output lost: ").append(e).append(")\n");
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     return process;
@@ -149,10 +170,21 @@ class AotModeTest {
 
   private void compile(Path sources, Path classes) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-nowarn",
-        "-d", classes.toString(), "-cp", classPath(classes)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--release",
+                "17",
+                "-proc:none",
+                "-nowarn",
+                "-d",
+                classes.toString(),
+                "-cp",
+                classPath(classes)));
     generated(sources, ".java").forEach(file -> args.add(file.toString()));
-    assertThat(javac.run(null, null, null, args.toArray(String[]::new))).as("javac of the generated sources").isZero();
+    assertThat(javac.run(null, null, null, args.toArray(String[]::new)))
+        .as("javac of the generated sources")
+        .isZero();
   }
 
   private static HttpResponse<String> get(URI uri, String assertion) throws Exception {
