@@ -185,6 +185,24 @@ class ReleaseStagingIT {
   }
 
   @Test
+  void sourcesJarWhenPublishedThenHoldsTheSourceOfEveryClass() throws IOException {
+    SoftAssertions softly = new SoftAssertions();
+    for (Module module : published) {
+      if (!module.packaging().equals("jar")) {
+        continue;
+      }
+      String id = module.artifactId();
+      Set<String> sources = entries(release.file(id, "-sources.jar"));
+      entries(release.file(id, ".jar")).stream()
+          .filter(name -> name.endsWith(".class") && !name.contains("$"))
+          .filter(name -> !name.endsWith("module-info.class") && !name.startsWith("META-INF/"))
+          .map(name -> name.substring(0, name.length() - ".class".length()) + ".java")
+          .forEach(source -> softly.assertThat(sources).as(id + "-sources").contains(source));
+    }
+    softly.assertAll();
+  }
+
+  @Test
   void fileWhenPublishedThenSignedAndChecksummed() throws Exception {
     List<Path> files = publishedFiles();
     assertThat(files).as("published files").hasSizeGreaterThan(published.size());
