@@ -14,6 +14,7 @@ import org.springframework.security.config.annotation.web.configurers.ExceptionH
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Adds IAP authentication to a {@link org.springframework.security.web.SecurityFilterChain} of your
@@ -49,7 +50,7 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
   private IapVerifier verifier;
   private IapAuthoritiesMapper authoritiesMapper;
   private List<String> excludedPaths;
-  private IapServletPipeline pipeline;
+  private volatile IapServletPipeline pipeline;
 
   private IapConfigurer() {}
 
@@ -98,6 +99,30 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
     IapRequestPipeline.builder().excludedPaths(list); // fail fast, where the caller can see it
     this.excludedPaths = List.copyOf(list);
     return this;
+  }
+
+  /**
+   * Returns a matcher for the requests this configurer's filter exempts from IAP ({@code
+   * iap.excluded-paths} in normal form, allowed CORS preflights), so that the chain can permit
+   * exactly those, as the starter's default chain does:
+   *
+   * <pre>{@code
+   * IapConfigurer iap = IapConfigurer.iap();
+   * http.authorizeHttpRequests(a -> a.requestMatchers(iap.exempt()).permitAll()
+   *         .anyRequest().authenticated())
+   *     .with(iap, Customizer.withDefaults());
+   * }</pre>
+   *
+   * A path pattern such as {@code requestMatchers("/healthz")} would also match {@code
+   * /%68ealthz}, which IAP does not exempt.
+   *
+   * @return a matcher, thread-safe; it matches nothing until the chain is built
+   */
+  public RequestMatcher exempt() {
+    return request -> {
+      IapServletPipeline p = pipeline;
+      return p != null && p.isExempt(request);
+    };
   }
 
   @Override
