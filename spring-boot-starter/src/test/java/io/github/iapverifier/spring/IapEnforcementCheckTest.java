@@ -26,8 +26,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * The start-up guard: an app never serves requests with no IAP enforcement registered (finding 4
- * of issue 12: one chain of the app's own without {@code IapConfigurer}, and every path was open).
+ * The start-up guard: an app never serves requests with no IAP enforcement registered (finding 4 of
+ * issue 12: one chain of the app's own without {@code IapConfigurer}, and every path was open).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class IapEnforcementCheckTest {
