@@ -52,7 +52,11 @@ if [ "$mode" = smoke ]; then
   start=$(date +%s)
   echo "== smoke: every benchmark once, briefly, on $("$JDK17" -version 2>&1 | head -1)"
   # -foe: a benchmark that throws fails the smoke run; the scores mean nothing at this length.
-  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true ${JMH_EXTRA:-}
+  # The adapter benchmarks run one assertion kind here (each fork starts a Spring context);
+  # AdaptersAcceptAndRejectTest covers every kind in ./mvnw verify.
+  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true -e 'AdapterBenchmark' ${JMH_EXTRA:-}
+  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true -p assertion=neverSeen \
+    'AdapterBenchmark' ${JMH_EXTRA:-}
   "$JDK17" -cp "$jar" io.github.iapverifier.benchmarks.KeyRotationStress 8 2
   echo "== smoke passed in $(( $(date +%s) - start )) s"
   exit 0

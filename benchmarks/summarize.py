@@ -19,7 +19,11 @@ for name in sorted(os.listdir(folder)):
     except ValueError:  # a JMH run that failed before writing its results
         continue
     runs[(m.group(1), int(m.group(2)))] = {
-        r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]: r for r in data
+        r["benchmark"].rsplit(".", 2)[-2]
+        + "."
+        + r["benchmark"].rsplit(".", 1)[-1]
+        + ("[" + ",".join(r["params"].values()) + "]" if r.get("params") else ""): r
+        for r in data
     }
 
 cols = sorted(runs)
@@ -28,7 +32,8 @@ for c in cols:
     for b in runs[c]:
         if b not in benchmarks:
             benchmarks.append(b)
-order = ["NeverSeenBenchmark", "CacheHitBenchmark", "RealisticMixBenchmark", "SignatureBenchmark"]
+order = ["NeverSeenBenchmark", "CacheHitBenchmark", "RealisticMixBenchmark", "SignatureBenchmark",
+         "AdapterBenchmark", "AdapterBaselineBenchmark", "PrecomputationBenchmark"]
 benchmarks.sort(key=lambda b: (order.index(b.split(".")[0]) if b.split(".")[0] in order else 9, b))
 
 
@@ -86,6 +91,78 @@ for b in benchmarks:
         one, two = runs.get((j, 1), {}).get(b), runs.get((j, 2), {}).get(b)
         row.append(f"{two['primaryMetric']['score'] / one['primaryMetric']['score']:.2f}×" if one and two else "–")
     print(f"| {b} | " + " | ".join(row) + " |")
+
+
+
+def per_call(rec, threads):  # ns one call takes on its thread, and B/op
+    pm, sm = rec["primaryMetric"], rec.get("secondaryMetrics", {})
+    alloc = (sm.get("gc.alloc.rate.norm") or sm.get("·gc.alloc.rate.norm") or {}).get("score")
+    return threads * 1e9 / float(pm["score"]), alloc
+
+
+def dur(ns):
+    return f"{ns / 1000:,.1f} µs" if abs(ns) >= 10_000 else f"{ns:,.0f} ns"
+
+
+kinds = ["repeated", "neverSeen", "garbage", "wrongAudience", "expired"]
+adapters = [("servletFilter", "IapFilter alone"), ("iapSecurityChain", "starter's Spring Security chain"),
+            ("resourceServerChain", "resource-server chain (spring-cloud-gcp)")]
+if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in kinds):
+    print()
+    print("Per request through each adapter: time per call on its thread (ops/s ± 99.9% error), B/op:")
+    print()
+    print("| assertion | adapter | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
+    print("|---|---|" + "---|" * len(cols))
+    for k in kinds:
+        for a, label in adapters:
+            row = []
+            for c in cols:
+                rec = runs[c].get(f"AdapterBenchmark.{a}[{k}]")
+                if not rec:
+                    row.append("–")
+                    continue
+                ns, alloc = per_call(rec, c[1])
+                pm = rec["primaryMetric"]
+                err = float(pm["scoreError"])
+                e = "" if err != err else f" ± {fmt(err)}"
+                row.append(f"{dur(ns)} ({fmt(float(pm['score']))}{e}/s), {alloc:,.0f} B")
+            print(f"| {k} | {label} | " + " | ".join(row) + " |")
+    for b, label in [("mockExchangeOnly", "mock exchange, no adapter"), ("verifyRepeated", "bare verify() hit + app"),
+                     ("verifyGarbage", "bare verify(): garbage"), ("verifyWrongAudience", "bare verify(): wrong audience"),
+                     ("verifyExpired", "bare verify(): expired")]:
+        row = []
+        for c in cols:
+            rec = runs[c].get(f"AdapterBaselineBenchmark.{b}")
+            row.append("–" if not rec else f"{dur(per_call(rec, c[1])[0])}, {per_call(rec, c[1])[1]:,.0f} B")
+        print(f"| baseline | {label} | " + " | ".join(row) + " |")
+    print()
+    print("Against the targets (per call on its thread; B/op):")
+    print()
+    print("| | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
+    print("|---|" + "---|" * len(cols))
+
+    def derived(label, f):
+        row = []
+        for c in cols:
+            try:
+                row.append(f(runs[c], c[1]))
+            except (KeyError, TypeError, ZeroDivisionError):
+                row.append("–")
+        print(f"| {label} | " + " | ".join(row) + " |")
+
+    def over_verify(r, t):
+        f, f_b = per_call(r["AdapterBenchmark.servletFilter[repeated]"], t)
+        v, v_b = per_call(r["AdapterBaselineBenchmark.verifyRepeated"], t)
+        return f"{dur(f - v)}, {f_b - v_b:,.0f} B"
+
+    derived("IapFilter above bare verify() hit, repeated (target ≤ 2 µs, ≤ 2 KB)", over_verify)
+    for k in ("neverSeen", "repeated"):
+        derived(f"resource-server chain ÷ starter's chain, {k} (time per call)",
+                lambda r, t, k=k: f"{per_call(r[f'AdapterBenchmark.resourceServerChain[{k}]'], t)[0] / per_call(r[f'AdapterBenchmark.iapSecurityChain[{k}]'], t)[0]:.1f}×")
+    for a, label in adapters:
+        for k in ("garbage", "wrongAudience", "expired"):
+            derived(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
+                    lambda r, t, a=a, k=k: f"{per_call(r['SignatureBenchmark.es256'], t)[0] / per_call(r[f'AdapterBenchmark.{a}[{k}]'], t)[0]:.0f}×")
 
 ossl = os.path.join(folder, "openssl.txt")
 if os.path.exists(ossl):
