@@ -100,7 +100,8 @@ for label in jdk17 jdk25; do
   java=$JDK17; [ "$label" = jdk25 ] && java=$JDK25
   [ -n "$java" ] || continue
   echo "== CPU time per op (load-independent cross-check), $label; load before: $(load)" | tee -a "$out/load.txt"
-  "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
+  "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
     | grep -v ' INFO \| WARN ' | tee "$out/cpu-$label.txt" \
     || echo "!! CpuTimePerOp $label failed" | tee -a "$out/failures.txt"
   echo "   load after cpu $label: $(load)" | tee -a "$out/load.txt"
