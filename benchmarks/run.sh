@@ -2,13 +2,13 @@
 # Reproduces benchmarks/RESULTS.md: every JMH benchmark on JDK 17 and JDK 25, with 1 and 2
 # threads and -prof gc, then a CPU-time-per-op cross-check (CpuTimePerOp), `openssl speed
 # ecdsap256` and the key-rotation stress, into benchmarks/results/<date>/ (raw JMH JSON and logs,
-# load averages, machine, tables.md). About 9-10 minutes on the 2-core reference machine, plus
-# 1-2 minutes when the jar has to be built.
+# load averages, machine, tables.md). About 35 minutes on the 2-core reference machine (the
+# adapter benchmarks start a Spring context per fork), plus 1-2 minutes when the jar is built.
 #
 #   benchmarks/run.sh            full run (what RESULTS.md quotes)
 #   benchmarks/run.sh --smoke    one short iteration of each benchmark on JDK 17, 1 thread, plus a
-#                                10 s rotation stress; for CI, ~25 s with the jar built; judges
-#                                nothing but "runs and verifies"
+#                                8 s rotation stress; for CI, ~1 min with the jar built (~2 min
+#                                on a loaded machine); judges nothing but "runs and verifies"
 #   benchmarks/run.sh --rebuild  rebuild the jar first, then the full run
 #
 # Environment: JDK17 and JDK25 (paths to java) override the JDKs; JMH_RUN_OPTS replaces the
