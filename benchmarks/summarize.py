@@ -94,10 +94,15 @@ for b in benchmarks:
 
 
 
-def per_call(rec, threads):  # ns one call takes on its thread, and B/op
-    pm, sm = rec["primaryMetric"], rec.get("secondaryMetrics", {})
+def median(rec):  # the median iteration: a loaded machine starves some iterations, not most
+    pm = rec["primaryMetric"]
+    return float(pm.get("scorePercentiles", {}).get("50.0", pm["score"]))
+
+
+def per_call(rec, threads):  # ns one call takes on its thread (median iteration), and B/op
+    sm = rec.get("secondaryMetrics", {})
     alloc = (sm.get("gc.alloc.rate.norm") or sm.get("·gc.alloc.rate.norm") or {}).get("score")
-    return threads * 1e9 / float(pm["score"]), alloc
+    return threads * 1e9 / median(rec), alloc
 
 
 def dur(ns):
@@ -109,7 +114,8 @@ adapters = [("servletFilter", "IapFilter alone"), ("iapSecurityChain", "starter'
             ("resourceServerChain", "resource-server chain (spring-cloud-gcp)")]
 if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in kinds):
     print()
-    print("Per request through each adapter: time per call on its thread (ops/s ± 99.9% error), B/op:")
+    print("Per request through each adapter: time per call on its thread at the median iteration"
+          " (median ops/s, min–max of the iterations), B/op:")
     print()
     print("| assertion | adapter | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
     print("|---|---|" + "---|" * len(cols))
@@ -122,10 +128,9 @@ if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in 
                     row.append("–")
                     continue
                 ns, alloc = per_call(rec, c[1])
-                pm = rec["primaryMetric"]
-                err = float(pm["scoreError"])
-                e = "" if err != err else f" ± {fmt(err)}"
-                row.append(f"{dur(ns)} ({fmt(float(pm['score']))}{e}/s), {alloc:,.0f} B")
+                pct = rec["primaryMetric"].get("scorePercentiles", {})
+                span = f", {fmt(float(pct['0.0']))}–{fmt(float(pct['100.0']))}" if "0.0" in pct else ""
+                row.append(f"{dur(ns)} ({fmt(median(rec))}/s{span}), {alloc:,.0f} B")
             print(f"| {k} | {label} | " + " | ".join(row) + " |")
     for b, label in [("mockExchangeOnly", "mock exchange, no adapter"), ("verifyRepeated", "bare verify() hit + app"),
                      ("verifyGarbage", "bare verify(): garbage"), ("verifyWrongAudience", "bare verify(): wrong audience"),
@@ -136,7 +141,7 @@ if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in 
             row.append("–" if not rec else f"{dur(per_call(rec, c[1])[0])}, {per_call(rec, c[1])[1]:,.0f} B")
         print(f"| baseline | {label} | " + " | ".join(row) + " |")
     print()
-    print("Against the targets (per call on its thread; B/op):")
+    print("Against the targets (JMH, median iterations; per call on its thread; B/op):")
     print()
     print("| | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
     print("|---|" + "---|" * len(cols))
@@ -176,6 +181,45 @@ if os.path.exists(ossl):
                     r = runs[c].get("NeverSeenBenchmark.iapVerifier")
                     if r and c[1] == 1:
                         print(f"- {c[0]} iap-verifier never-seen / openssl verify: {r['primaryMetric']['score'] / float(m.group(4)):.2f}")
+
+cpu = {}  # label -> {case: ns}
+for label in ("jdk17", "jdk25"):
+    path = os.path.join(folder, f"cpu-{label}.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                m = re.match(r"\|\s*(.+?)\s*\|\s*([\d.]+) (us|ns)\s*\|", line)
+                if m:
+                    cpu.setdefault(label, {})[m.group(1)] = float(m.group(2)) * (1000 if m.group(3) == "us" else 1)
+if any("Adapter servletFilter repeated" in c for c in cpu.values()):
+    print()
+    print("Against the targets (CpuTimePerOp: thread CPU time per request, one thread):")
+    print()
+    labels = sorted(cpu)
+    print("| | " + " | ".join(labels) + " |")
+    print("|---|" + "---|" * len(labels))
+
+    def cpu_row(label, f):
+        row = []
+        for l in labels:
+            try:
+                row.append(f(cpu[l]))
+            except (KeyError, ZeroDivisionError):
+                row.append("–")
+        print(f"| {label} | " + " | ".join(row) + " |")
+
+    cpu_row("IapFilter above bare verify() hit, repeated (target ≤ 2 µs)",
+            lambda c: dur(c["Adapter servletFilter repeated"] - c["Adapter baseline verifyRepeated"]))
+    for k in ("neverSeen", "repeated"):
+        cpu_row(f"resource-server chain ÷ starter's chain, {k}",
+                lambda c, k=k: f"{c[f'Adapter resourceServerChain {k}'] / c[f'Adapter iapSecurityChain {k}']:.1f}×")
+    for a, label in adapters:
+        for k in ("garbage", "wrongAudience", "expired"):
+            cpu_row(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
+                    lambda c, a=a, k=k: f"{c['Signature es256'] / c[f'Adapter {a} {k}']:.0f}×")
+    for v in ("combG_wnaf8Q", "combG_wnaf12Q", "combG_combQ"):
+        cpu_row(f"Precomputation {v} ÷ es256 default (CPU time; < 1 is faster)",
+                lambda c, v=v: f"{c[f'Precomputation {v}'] / c['Signature es256']:.2f}")
 
 for label in ("jdk17", "jdk25"):
     path = os.path.join(folder, f"cpu-{label}.txt")
