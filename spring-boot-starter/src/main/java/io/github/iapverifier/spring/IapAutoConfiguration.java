@@ -1,6 +1,7 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapEventListener;
+import io.github.iapverifier.IapKeySource;
 import io.github.iapverifier.IapVerifier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,10 +12,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration of the {@link IapVerifier} from {@link IapProperties}: backs off when the app
- * defines its own verifier, loads the keys at start-up and closes the verifier at shutdown. With no
- * audience configured and none detectable the app does not start ({@link
- * IapConfigurationFailureAnalyzer} says what to set): an app is never left silently unprotected.
+ * Auto-configuration of the {@link IapVerifier} from {@link IapProperties}, then every {@link
+ * IapVerifierBuilderCustomizer} bean in order, with the app's {@link IapKeySource} bean if it has
+ * one: backs off when the app defines its own verifier, loads the keys at start-up and closes the
+ * verifier at shutdown. With no audience configured and none detectable the app does not start
+ * ({@link IapConfigurationFailureAnalyzer} says what to set): an app is never left silently
+ * unprotected.
  *
  * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
  * IapWebSecurityAutoConfiguration}, {@link IapServletFilterAutoConfiguration} and {@link
@@ -34,9 +37,17 @@ public final class IapAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IapVerifier iapVerifier(IapProperties properties, ObjectProvider<IapEventListener> listeners) {
+    IapVerifier iapVerifier(
+        IapProperties properties,
+        ObjectProvider<IapEventListener> listeners,
+        ObjectProvider<IapKeySource> keySource,
+        ObjectProvider<IapVerifierBuilderCustomizer> customizers) {
       // Closed at shutdown through its close() method, which Spring infers for @Bean methods.
-      return IapVerifierFactory.warmed(properties, listeners.orderedStream().toList());
+      return IapVerifierFactory.warmed(
+          properties,
+          listeners.orderedStream().toList(),
+          keySource.getIfUnique(),
+          customizers.orderedStream().toList());
     }
   }
 }
