@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,9 +107,8 @@ class AdaptersAcceptAndRejectTest {
   @Test
   void checkWhenAnAdapterRejectsAValidAssertionThenTheTrialFails() {
     AdapterBenchmark b = benchmark("repeated");
-    Filter rejectAll = (request, response, chain) -> {
-      ((jakarta.servlet.http.HttpServletResponse) response).setStatus(401);
-    };
+    Filter rejectAll =
+        (request, response, chain) -> ((HttpServletResponse) response).setStatus(401);
     assertThatThrownBy(() -> b.check("reject-all", rejectAll))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("repeated");
@@ -118,7 +118,6 @@ class AdaptersAcceptAndRejectTest {
   void poolWhenNeverSeenThenEveryTokenIsDistinct() {
     AdapterBenchmark b = benchmark("neverSeen");
     assertThat(Stream.of(b.pool).distinct()).hasSize(AdapterBenchmark.POOL);
-    assertThat(b.iapVerifier()).isNotNull();
   }
 
   /** Sends pool entries through the adapter as the benchmark method does, and checks each. */
