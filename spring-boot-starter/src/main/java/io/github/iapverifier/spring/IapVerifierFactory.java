@@ -9,6 +9,7 @@ import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
 import java.io.IOException;
 import java.io.InputStream;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.springframework.core.io.Resource;
 
 /**
  * Builds an {@link IapVerifier} from {@link IapProperties}, the app's key source and customizers,
+ * and an {@link IapRequestPipeline} from the same properties,
  * translating bad settings.
  */
 final class IapVerifierFactory {
@@ -140,6 +142,27 @@ final class IapVerifierFactory {
               + " a \"keys\" array of EC P-256 keys).",
           e);
     }
+  }
+
+  /**
+   * A pipeline builder with the web settings of the properties, these excluded paths, and every bad
+   * setting translated into a start-up failure that names the property.
+   */
+  static IapRequestPipeline.Builder pipeline(IapProperties properties, List<String> excludedPaths) {
+    IapRequestPipeline.Builder builder =
+        IapRequestPipeline.builder()
+            .allowCorsPreflight(properties.isAllowCorsPreflight())
+            .includeRejectionMessage(properties.isIncludeRejectionMessage());
+    properties.getRejectionLogLevel().forEach(builder::rejectionLogLevel);
+    try {
+      builder.excludedPaths(excludedPaths);
+    } catch (IllegalArgumentException e) {
+      throw new IapConfigurationException(
+          "Invalid IAP setting: iap.excluded-paths: " + e.getMessage(),
+          "List only health-check paths under iap.excluded-paths, such as /actuator/health/**.",
+          e);
+    }
+    return builder;
   }
 
   private static List<IapAudience> audiences(IapProperties properties) {
