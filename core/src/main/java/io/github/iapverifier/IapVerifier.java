@@ -5,6 +5,7 @@ import static io.github.iapverifier.IapAudience.printable;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.iapverifier.IapVerificationException.Reason;
+import io.github.iapverifier.internal.Ascii;
 import io.github.iapverifier.internal.Es256;
 import io.github.iapverifier.internal.Json;
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -553,11 +553,8 @@ public final class IapVerifier implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private static IapIdentity identity(Claims c, Map<String, Object> claims) {
     Map<String, Object> gcip = (Map<String, Object>) claims.get("gcip");
-    String sourceClaim = (String) claims.get("identity_source");
     IapIdentity.Source source =
-        "GCIP".equals(sourceClaim) || (sourceClaim == null && gcip != null)
-            ? IapIdentity.Source.GCIP
-            : IapIdentity.Source.GOOGLE;
+        source((String) claims.get("identity_source"), gcip != null, c.subject);
     Optional<IapIdentity.IdentityPlatform> platform = Optional.empty();
     if (gcip != null) {
       Object firebase = gcip.get("firebase");
@@ -585,6 +582,18 @@ public final class IapVerifier implements AutoCloseable {
         claims);
   }
 
+  /** The rule of {@link IapIdentity.Source}: Google only when nothing says otherwise. */
+  static IapIdentity.Source source(String claim, boolean hasGcip, String subject) {
+    if ("GCIP".equals(claim) || hasGcip) {
+      return IapIdentity.Source.GCIP;
+    }
+    if ("GOOGLE".equals(claim)
+        || (claim == null && subject.startsWith("accounts.google.com:"))) {
+      return IapIdentity.Source.GOOGLE;
+    }
+    return IapIdentity.Source.OTHER;
+  }
+
   private static Optional<String> text(Object value) {
     return value instanceof String && !((String) value).isEmpty()
         ? Optional.of((String) value)
@@ -593,7 +602,9 @@ public final class IapVerifier implements AutoCloseable {
 
   private void checkPolicy(IapIdentity identity) {
     if (!allowedHostedDomains.isEmpty()) {
-      String hd = identity.hostedDomain().map(d -> d.toLowerCase(Locale.ROOT)).orElse(null);
+      // ASCII case only: Unicode lowercasing maps the Kelvin sign to 'k', and a domain that is
+      // not ASCII never names the (punycode) domain that was configured.
+      String hd = identity.hostedDomain().map(Ascii::toLowerCase).orElse(null);
       if (hd == null || !allowedHostedDomains.contains(hd)) {
         throw fail(
             Reason.POLICY_DENIED,
@@ -739,7 +750,7 @@ public final class IapVerifier implements AutoCloseable {
 
     /**
      * Accepts only identities of these Google Workspace domains ({@code hd} claim, compared
-     * case-insensitively); others are rejected with {@link Reason#POLICY_DENIED}. Default: any.
+     * ASCII-case-insensitively; a non-ASCII {@code hd} never matches); others are rejected with {@link Reason#POLICY_DENIED}. Default: any.
      *
      * @param domains the domains, for example {@code example.com}, not null
      * @return this builder
@@ -757,11 +768,14 @@ public final class IapVerifier implements AutoCloseable {
     public Builder allowedHostedDomains(Collection<String> domains) {
       for (String d : Objects.requireNonNull(domains, "domains")) {
         Objects.requireNonNull(d, "domains must not contain null");
-        if (d.isBlank() || d.contains("@")) {
+        if (d.isBlank() || d.contains("@") || !Ascii.isAscii(d)) {
           throw new IllegalArgumentException(
-              "allowed hosted domain '" + printable(d) + "' must be a domain such as example.com");
+              "allowed hosted domain '"
+                  + printable(d)
+                  + "' must be an ASCII domain such as example.com (punycode for"
+                  + " internationalised names: xn--...)");
         }
-        allowedHostedDomains.add(d.strip().toLowerCase(Locale.ROOT));
+        allowedHostedDomains.add(Ascii.toLowerCase(d.strip()));
       }
       return this;
     }
@@ -842,11 +856,13 @@ public final class IapVerifier implements AutoCloseable {
      * Fetches keys from this URI instead of {@value RemoteKeySource#DEFAULT_JWKS_URI} (a mirror,
      * a local emulator). Ignored when {@link #keySource} is set; setting both fails.
      *
-     * @param jwksUri an http or https URI of a JWKS document, not null
+     * @param jwksUri an absolute http or https URI of a JWKS document, without user-info, not
+     *     null; plain http to a host other than loopback is logged as a warning at build
      * @return this builder
+     * @throws IllegalArgumentException if the URI is not such a URI
      */
     public Builder jwksUri(URI jwksUri) {
-      this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
+      this.jwksUri = RemoteKeySource.checkJwksUri(jwksUri);
       return this;
     }
 

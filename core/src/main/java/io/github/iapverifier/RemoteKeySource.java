@@ -122,6 +122,12 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
 
   private RemoteKeySource(Builder b, URI uri, Clock clock, IapEventListener listener) {
     this.uri = uri;
+    if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+      log.warn(
+          "IAP keys are fetched over plain http from {}: keys fetched without TLS can be swapped"
+              + " in transit; use https (plain http is meant for a local emulator on loopback)",
+          uri);
+    }
     this.ownsClient = b.httpClient == null;
     this.client =
         ownsClient
@@ -192,9 +198,9 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
       return key;
     }
     if (now < nextAttemptAt) {
-      // Fetches are failing: the last good keys are the best answer, and asking again now would
-      // defeat the backoff.
-      return null;
+      // Fetches are failing and asking again now would defeat the backoff; the last good keys
+      // lack this kid, but only a successful fetch could tell whether it is published.
+      throw unknownWhileFailing(keyId);
     }
     CompletableFuture<Snapshot> flight;
     long last = lastForced.get();
@@ -205,12 +211,38 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
       // requests at once), and waiting for it costs no extra fetch.
       flight = running();
       if (flight == null) {
+        Snapshot latest = snapshot;
+        if (latest != s && latest != null) {
+          // A fetch completed since this lookup read the keys: it decides.
+          return latest.keys.get(keyId);
+        }
+        if (lastError != null) {
+          throw unknownWhileFailing(keyId);
+        }
         notify(l -> l.refreshRateLimited(keyId));
         return null;
       }
     }
     Snapshot refreshed = flight == null ? null : await(flight, deadline);
-    return refreshed == null ? null : refreshed.keys.get(keyId);
+    if (refreshed == null) {
+      // The fetch that would have decided failed or is late: an outage, not the token's fault.
+      throw unknownWhileFailing(keyId);
+    }
+    return refreshed.keys.get(keyId);
+  }
+
+  private IapVerificationException unknownWhileFailing(String keyId) {
+    Throwable e = lastError;
+    return new IapVerificationException(
+        Reason.KEYS_UNAVAILABLE,
+        "kid '"
+            + IapAudience.printable(keyId)
+            + "' is not among the keys held and the current set could not be fetched from "
+            + uri
+            + " ("
+            + (e != null ? describe(e) : "no answer within " + requestTimeout.toMillis() + " ms")
+            + "); check outbound HTTPS access to that host",
+        null);
   }
 
   /**
@@ -296,6 +328,39 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     if (ownsClient) {
       closeClient(client);
     }
+  }
+
+  /**
+   * The one rule for a key set URI, shared by both builders: absolute http(s) with a host, and no
+   * user-info (credentials in a URI end up in logs and events).
+   */
+  static URI checkJwksUri(URI jwksUri) {
+    Objects.requireNonNull(jwksUri, "jwksUri");
+    String scheme = jwksUri.getScheme();
+    if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
+        || jwksUri.getHost() == null
+        || jwksUri.getRawUserInfo() != null) {
+      String shown =
+          jwksUri.getRawUserInfo() == null
+              ? jwksUri.toString()
+              : jwksUri.toString().replace(jwksUri.getRawUserInfo() + "@", "***@");
+      throw new IllegalArgumentException(
+          "jwksUri must be an absolute http(s) URI without user-info, such as "
+              + DEFAULT_JWKS_URI
+              + ", got '"
+              + IapAudience.printable(shown)
+              + "'");
+    }
+    return jwksUri;
+  }
+
+  /** Loopback by name or literal address, decided without DNS. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost")
+        || h.endsWith(".localhost")
+        || h.equals("[::1]")
+        || h.matches("127(\\.[0-9]{1,3}){3}");
   }
 
   /** Returns keys usable now, waiting for the network only when none are, until the deadline. */
@@ -694,18 +759,12 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     /**
      * Sets where keys are fetched from. Default {@value RemoteKeySource#DEFAULT_JWKS_URI}.
      *
-     * @param jwksUri an absolute http or https URI, not null
+     * @param jwksUri an absolute http or https URI without user-info, not null
      * @return this builder
+     * @throws IllegalArgumentException if the URI is not such a URI
      */
     public Builder jwksUri(URI jwksUri) {
-      Objects.requireNonNull(jwksUri, "jwksUri");
-      String scheme = jwksUri.getScheme();
-      if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
-          || jwksUri.getHost() == null) {
-        throw new IllegalArgumentException(
-            "jwksUri must be an absolute http(s) URI, got '" + jwksUri + "'");
-      }
-      this.jwksUri = jwksUri;
+      this.jwksUri = checkJwksUri(jwksUri);
       return this;
     }
 
