@@ -1,0 +1,7 @@
+/**
+ * Not API: the verified-token cache.
+ */
+@NullMarked
+package io.github.iapverifier.internal.cache;
+
+import org.jspecify.annotations.NullMarked;
