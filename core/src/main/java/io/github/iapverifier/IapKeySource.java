@@ -57,8 +57,8 @@ public interface IapKeySource {
    * What a key source can tell about its keys. Immutable.
    *
    * @param uri where keys are fetched from; empty for a fixed set
-   * @param usable whether lookups can be answered from memory now (fresh keys, or stale ones
-   *     within the allowed staleness)
+   * @param usable whether lookups can be answered from memory now (fresh keys, or stale ones within
+   *     the allowed staleness)
    * @param fetchedAt when the keys in use were fetched; empty before the first success or for a
    *     fixed set
    * @param lastError the last fetch failure since the last success, described for operators

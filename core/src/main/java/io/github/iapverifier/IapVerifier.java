@@ -28,13 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies the assertions IAP signs onto each request (header {@code x-goog-iap-jwt-assertion})
- * and returns the identity they carry.
+ * Verifies the assertions IAP signs onto each request (header {@code x-goog-iap-jwt-assertion}) and
+ * returns the identity they carry.
  *
  * <pre>{@code
  * IapVerifier verifier = IapVerifier.builder()
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * before the signature check, so garbage is rejected in microseconds.
  *
  * <p>Assertions that verified are remembered (by exact match of the whole string) until they
- * expire, so a repeat is answered without a second signature check, provided the key that
- * verified it is still published.
+ * expire, so a repeat is answered without a second signature check, provided the key that verified
+ * it is still published.
  *
  * <p>Immutable and thread-safe: build one per application and share it. {@link #close()} releases
  * the key source the builder created (background refresh); a key source passed to the builder is
@@ -73,7 +74,9 @@ public final class IapVerifier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(IapVerifier.class);
   private static final String MISSING =
-      "no IAP assertion: the request carries no " + HEADER + " header; requests must reach the"
+      "no IAP assertion: the request carries no "
+          + HEADER
+          + " header; requests must reach the"
           + " app through IAP";
   private static final HeaderCheck HEADER_CHECK = new HeaderCheck("ES256", "IAP");
   private static final IssuerCheck ISSUER_CHECK = new IssuerCheck(ISSUER, "IAP");
@@ -194,8 +197,8 @@ public final class IapVerifier implements AutoCloseable {
   }
 
   /**
-   * Loads the signing keys now, when the key source supports it, so that the first request does
-   * not wait for them. Adapters call this at start-up.
+   * Loads the signing keys now, when the key source supports it, so that the first request does not
+   * wait for them. Adapters call this at start-up.
    *
    * @throws IapVerificationException with {@link Reason#KEYS_UNAVAILABLE} if no keys could be had
    */
@@ -317,7 +320,8 @@ public final class IapVerifier implements AutoCloseable {
 
     /**
      * Accepts only identities of these Google Workspace domains ({@code hd} claim, compared
-     * ASCII-case-insensitively; a non-ASCII {@code hd} never matches); others are rejected with {@link Reason#POLICY_DENIED}. Default: any.
+     * ASCII-case-insensitively; a non-ASCII {@code hd} never matches); others are rejected with
+     * {@link Reason#POLICY_DENIED}. Default: any.
      *
      * @param domains the domains, for example {@code example.com}, not null
      * @return this builder
@@ -333,17 +337,13 @@ public final class IapVerifier implements AutoCloseable {
      * @return this builder
      */
     public Builder allowedHostedDomains(Collection<String> domains) {
-      for (String d : Objects.requireNonNull(domains, "domains")) {
-        Objects.requireNonNull(d, "domains must not contain null");
-        allowedHostedDomains.add(PolicyCheck.domain(d));
-      }
-      return this;
+      return addAll(domains, "domains", PolicyCheck::domain, allowedHostedDomains);
     }
 
     /**
      * Accepts only requests for which IAP reports all of these access levels ({@code
-     * google.access_levels}); others are rejected with {@link Reason#POLICY_DENIED}. Default:
-     * none required.
+     * google.access_levels}); others are rejected with {@link Reason#POLICY_DENIED}. Default: none
+     * required.
      *
      * @param levels full names, {@code accessPolicies/N/accessLevels/NAME}, not null
      * @return this builder
@@ -359,9 +359,13 @@ public final class IapVerifier implements AutoCloseable {
      * @return this builder
      */
     public Builder requiredAccessLevels(Collection<String> levels) {
-      for (String l : Objects.requireNonNull(levels, "levels")) {
-        Objects.requireNonNull(l, "levels must not contain null");
-        requiredAccessLevels.add(PolicyCheck.accessLevel(l));
+      return addAll(levels, "levels", PolicyCheck::accessLevel, requiredAccessLevels);
+    }
+
+    private Builder addAll(
+        Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
+      for (String item : Objects.requireNonNull(items, name)) {
+        into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
       }
       return this;
     }
@@ -379,8 +383,8 @@ public final class IapVerifier implements AutoCloseable {
     }
 
     /**
-     * Sets the tolerance between this server's clock and IAP's, applied to {@code exp}, {@code
-     * iat} and {@code nbf}. Default 30 seconds, as Google documents; at most 5 minutes.
+     * Sets the tolerance between this server's clock and IAP's, applied to {@code exp}, {@code iat}
+     * and {@code nbf}. Default 30 seconds, as Google documents; at most 5 minutes.
      *
      * @param clockSkew the skew, zero or positive, not null
      * @return this builder
@@ -407,11 +411,11 @@ public final class IapVerifier implements AutoCloseable {
     }
 
     /**
-     * Fetches keys from this URI instead of {@value RemoteKeySource#DEFAULT_JWKS_URI} (a mirror,
-     * a local emulator). Ignored when {@link #keySource} is set; setting both fails.
+     * Fetches keys from this URI instead of {@value RemoteKeySource#DEFAULT_JWKS_URI} (a mirror, a
+     * local emulator). Ignored when {@link #keySource} is set; setting both fails.
      *
-     * @param jwksUri an absolute http or https URI of a JWKS document, without user-info, not
-     *     null; plain http to a host other than loopback is logged as a warning at build
+     * @param jwksUri an absolute http or https URI of a JWKS document, without user-info, not null;
+     *     plain http to a host other than loopback is logged as a warning at build
      * @return this builder
      * @throws IllegalArgumentException if the URI is not such a URI
      */
@@ -442,7 +446,8 @@ public final class IapVerifier implements AutoCloseable {
      */
     public Builder tokenCacheSize(long maxSize) {
       if (maxSize < 0) {
-        throw new IllegalArgumentException("tokenCacheSize must be 0 (off) or positive, got " + maxSize);
+        throw new IllegalArgumentException(
+            "tokenCacheSize must be 0 (off) or positive, got " + maxSize);
       }
       this.tokenCacheSize = maxSize;
       return this;

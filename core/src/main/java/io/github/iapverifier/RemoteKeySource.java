@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Keys are cached for the response's {@code Cache-Control: max-age} minus its {@code Age},
- *       clamped to {@linkplain Builder#ttlBounds bounds}; {@code no-cache} and {@code no-store} mean the
- *       lower bound.
+ *       clamped to {@linkplain Builder#ttlBounds bounds}; {@code no-cache} and {@code no-store}
+ *       mean the lower bound.
  *   <li>Once {@linkplain Builder#refreshAhead a share} of that time has passed, the next lookup
  *       starts a refresh in the background and keeps answering from the current keys: in steady
  *       state no request waits on the network.
@@ -31,11 +31,11 @@ import org.jspecify.annotations.Nullable;
  *       run in the background and back off (1 s doubling to 5 min). With no usable keys, lookups
  *       fail with {@link Reason#KEYS_UNAVAILABLE}: at once while backing off, else after at most
  *       the {@linkplain Builder#requestTimeout request timeout}.
- *   <li>A key that stays published stays the same {@link IapSigningKey} instance across
- *       refreshes, so cached verifications survive them; a withdrawn key is gone at once.
- *   <li>Every fetch has connect and response timeouts and a body size limit, follows redirects
- *       only to the same origin, and keeps only EC P-256 signing keys. {@code jku} and similar
- *       token headers are never consulted: the URI is configuration, not input.
+ *   <li>A key that stays published stays the same {@link IapSigningKey} instance across refreshes,
+ *       so cached verifications survive them; a withdrawn key is gone at once.
+ *   <li>Every fetch has connect and response timeouts and a body size limit, follows redirects only
+ *       to the same origin, and keeps only EC P-256 signing keys. {@code jku} and similar token
+ *       headers are never consulted: the URI is configuration, not input.
  * </ul>
  *
  * <p>Thread-safe. Fetches run on one daemon thread that {@link #close()} stops.
@@ -65,11 +65,10 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
    * {@inheritDoc}
    *
    * <p>Answers from memory in steady state. Waits for the network, at most the {@linkplain
-   * Builder#requestTimeout request timeout} in all, only when no keys are held yet (or they
-   * expired while idle), or for the one refresh an unknown {@code kid} may force. When that
-   * refresh fails (or fetches are failing and backing off), the lookup throws {@link
-   * Reason#KEYS_UNAVAILABLE} rather than answer null: only a successful fetch can tell that a
-   * kid is not published.
+   * Builder#requestTimeout request timeout} in all, only when no keys are held yet (or they expired
+   * while idle), or for the one refresh an unknown {@code kid} may force. When that refresh fails
+   * (or fetches are failing and backing off), the lookup throws {@link Reason#KEYS_UNAVAILABLE}
+   * rather than answer null: only a successful fetch can tell that a kid is not published.
    */
   @Override
   public @Nullable IapSigningKey key(String keyId) {
@@ -144,8 +143,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
   }
 
   /**
-   * Builds a {@link RemoteKeySource}. Defaults: Google's URI, 2 s connect and response timeouts,
-   * 64 KiB body limit, TTL from {@code Cache-Control} clamped to [5 min, 24 h] (1 h without one),
+   * Builds a {@link RemoteKeySource}. Defaults: Google's URI, 2 s connect and response timeouts, 64
+   * KiB body limit, TTL from {@code Cache-Control} clamped to [5 min, 24 h] (1 h without one),
    * refresh after 80% of the TTL, one forced refresh per 30 s, stale keys served up to 24 h past
    * expiry. Not thread-safe.
    */
@@ -205,8 +204,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
 
     /**
      * Sets how long a fetch may take, from the request to the last byte, redirects included; also
-     * the longest a lookup waits for keys. Default 2 s: a ~1 KiB document normally arrives in
-     * well under 100 ms, and only a lookup with no usable keys (or an unknown key id) waits.
+     * the longest a lookup waits for keys. Default 2 s: a ~1 KiB document normally arrives in well
+     * under 100 ms, and only a lookup with no usable keys (or an unknown key id) waits.
      *
      * @param timeout positive, not null
      * @return this builder
@@ -217,8 +216,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     }
 
     /**
-     * Sets the largest accepted response body, in bytes. Default 64 KiB: Google's set is ~1 KiB,
-     * so there is room for many more keys, yet a hostile server cannot make us buffer much.
+     * Sets the largest accepted response body, in bytes. Default 64 KiB: Google's set is ~1 KiB, so
+     * there is room for many more keys, yet a hostile server cannot make us buffer much.
      *
      * @param bytes at least 1024
      * @return this builder
@@ -234,8 +233,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     /**
      * Sets the bounds the {@code Cache-Control: max-age} is clamped to. Defaults 5 min and 24 h:
      * the lower bound keeps a {@code no-cache} or tiny max-age from turning into a fetch per
-     * request; the upper bound makes a withdrawn key stop being trusted within a day whatever
-     * the server claims.
+     * request; the upper bound makes a withdrawn key stop being trusted within a day whatever the
+     * server claims.
      *
      * @param min the shortest cache time, positive, not null
      * @param max the longest cache time, at least {@code min}, not null
@@ -265,25 +264,26 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     }
 
     /**
-     * Sets the share of the TTL after which a lookup starts a background refresh. Default 0.8:
-     * the remaining fifth (12 min of an hour) leaves time for retries with backoff before the
-     * keys expire, so a short outage never makes them stale.
+     * Sets the share of the TTL after which a lookup starts a background refresh. Default 0.8: the
+     * remaining fifth (12 min of an hour) leaves time for retries with backoff before the keys
+     * expire, so a short outage never makes them stale.
      *
      * @param fraction between 0.1 and 1.0
      * @return this builder
      */
     public Builder refreshAhead(double fraction) {
       if (!(fraction >= 0.1 && fraction <= 1.0)) {
-        throw new IllegalArgumentException("refreshAhead must be within [0.1, 1.0], got " + fraction);
+        throw new IllegalArgumentException(
+            "refreshAhead must be within [0.1, 1.0], got " + fraction);
       }
       this.refreshAhead = fraction;
       return this;
     }
 
     /**
-     * Sets the least time between two refreshes forced by unknown key ids. Default 30 s: a flood
-     * of invented ids costs Google at most two fetches a minute per instance, and a genuinely new
-     * key is seen within 30 s at worst.
+     * Sets the least time between two refreshes forced by unknown key ids. Default 30 s: a flood of
+     * invented ids costs Google at most two fetches a minute per instance, and a genuinely new key
+     * is seen within 30 s at worst.
      *
      * @param interval positive, not null
      * @return this builder
@@ -296,8 +296,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     /**
      * Sets how long past their expiry the last good keys keep serving while fetches fail. Default
      * 24 h: rides out a long outage of gstatic or of the egress path (a night, a weekend morning),
-     * yet an app cut off from Google for longer fails closed instead of trusting keys that may
-     * have been withdrawn. Zero never serves stale keys.
+     * yet an app cut off from Google for longer fails closed instead of trusting keys that may have
+     * been withdrawn. Zero never serves stale keys.
      *
      * @param staleness zero or positive, not null
      * @return this builder
@@ -325,7 +325,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
 
     /**
      * Sets the observer of fetches, rotations, staleness and rate limiting. Default: none, or the
-     * verifier's listener when this builder is given to {@link IapVerifier.Builder#remoteKeySource}.
+     * verifier's listener when this builder is given to {@link
+     * IapVerifier.Builder#remoteKeySource}.
      *
      * @param listener the listener, not null
      * @return this builder

@@ -128,7 +128,8 @@ class ModulePathTest {
   /** Compiles a module source tree; returns the diagnostics, empty on success. */
   private static String javac(Path moduleRoot, Path out) throws Exception {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("--module-path", modulePath(), "-d", out.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--module-path", modulePath(), "-d", out.toString()));
     try (Stream<Path> files = Files.walk(moduleRoot)) {
       files.filter(f -> f.toString().endsWith(".java")).forEach(f -> args.add(f.toString()));
     }
@@ -150,7 +151,9 @@ class ModulePathTest {
             NullMarked.class)) {
       path.add(location(c));
     }
-    return path.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+    return path.stream()
+        .map(Path::toString)
+        .collect(Collectors.joining(java.io.File.pathSeparator));
   }
 
   private static Path location(Class<?> c) throws URISyntaxException {

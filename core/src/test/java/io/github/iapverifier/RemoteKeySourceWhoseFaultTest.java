@@ -13,7 +13,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.sun.net.httpserver.HttpServer;
 import io.github.iapverifier.IapVerificationException.Reason;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,86 +37,80 @@ class RemoteKeySourceWhoseFaultTest extends KeySourceTestBase {
   private final ECKey k1 = p256("k1");
   private final ECKey k2 = p256("k2");
 
-  private IapVerifier verifier() {
-    return closeLater(
+  /** A verifier whose keys (k1) were fetched with this Cache-Control, now at {@code clock}. */
+  private IapVerifier warmVerifier(String cacheControl) {
+    publish(jwks(k1), cacheControl);
+    IapVerifier verifier =
         IapVerifier.builder()
             .audiences(AUDIENCE)
             .clock(clock)
             .remoteKeySource(sourceBuilder())
-            .build());
+            .build();
+    closeLater(verifier).warmUp();
+    return verifier;
   }
 
-  private static Reason rejection(IapVerifier verifier, String token) {
-    IapVerificationException e =
-        catchThrowableOfType(IapVerificationException.class, () -> verifier.verify(token));
-    assertThat(e).as("rejected").isNotNull();
-    return e.reason();
+  /** The reason a token signed by {@code key} now is rejected with. */
+  private Reason reasonFor(IapVerifier verifier, ECKey key) {
+    String token = token(key, clock.instant());
+    return catchThrowableOfType(IapVerificationException.class, () -> verifier.verify(token))
+        .reason();
   }
 
   @Test
   void verifyWhenUnknownKidAndKeyEndpointFailsThenKeysUnavailableNotUnknownKey() {
-    publish(jwks(k1), "max-age=3600");
-    IapVerifier verifier = verifier();
-    verifier.warmUp();
+    IapVerifier verifier = warmVerifier("max-age=3600");
     respond(aResponse().withStatus(500));
 
+    String signedByK2 = token(k2, clock.instant());
     IapVerificationException e =
-        catchThrowableOfType(
-            IapVerificationException.class, () -> verifier.verify(token(k2, clock.instant())));
+        catchThrowableOfType(IapVerificationException.class, () -> verifier.verify(signedByK2));
 
     assertThat(e.reason()).isEqualTo(Reason.KEYS_UNAVAILABLE);
     assertThat(e.getMessage()).contains("'k2'").contains("HTTP 500").contains(jwksUri().toString());
     assertThat(fetches()).as("the forced refresh was attempted").isEqualTo(2);
     // Backing off now: still the server's fault, and no fetch.
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.KEYS_UNAVAILABLE);
     assertThat(fetches()).isEqualTo(2);
     assertThat(verifier.verify(token(k1, clock.instant())).email()).isEqualTo("alice@example.com");
   }
 
   @Test
   void verifyWhenUnknownKidAndForcedRefreshTimesOutThenKeysUnavailable() {
-    publish(jwks(k1), "max-age=3600");
-    IapVerifier verifier = verifier();
-    verifier.warmUp();
+    IapVerifier verifier = warmVerifier("max-age=3600");
     respond(aResponse().withBody(jwks(k1, k2)).withFixedDelay(BEYOND_TIMEOUT_MS));
 
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.KEYS_UNAVAILABLE);
   }
 
   @Test
   void verifyWhenUnknownKidAndStaleKeysDuringOutageThenKeysUnavailable() {
-    publish(jwks(k1), "max-age=600");
-    IapVerifier verifier = verifier();
-    verifier.warmUp();
+    IapVerifier verifier = warmVerifier("max-age=600");
     respond(aResponse().withStatus(503));
     clock.advance(Duration.ofSeconds(700)); // expired: stale keys serve known kids
 
     assertThat(verifier.verify(token(k1, clock.instant())).email()).isEqualTo("alice@example.com");
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.KEYS_UNAVAILABLE);
   }
 
   @Test
   void verifyWhenUnknownKidAndSuccessfulFetchLacksItThenUnknownKeyAlsoWhileRateLimited() {
-    publish(jwks(k1), "max-age=3600");
-    IapVerifier verifier = verifier();
-    verifier.warmUp();
+    IapVerifier verifier = warmVerifier("max-age=3600");
 
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(fetches()).isEqualTo(2);
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(events.rateLimited).containsExactly("k2");
   }
 
   @Test
   void verifyWhenRateLimitedAfterFailedFetchAndBackoffOverThenKeysUnavailable() {
-    publish(jwks(k1), "max-age=3600");
-    IapVerifier verifier = verifier();
-    verifier.warmUp();
+    IapVerifier verifier = warmVerifier("max-age=3600");
     respond(aResponse().withStatus(500));
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.KEYS_UNAVAILABLE);
 
     clock.advance(Duration.ofSeconds(2)); // the 1 s backoff is over, the 30 s rate limit holds
-    assertThat(rejection(verifier, token(k2, clock.instant()))).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(reasonFor(verifier, k2)).isEqualTo(Reason.KEYS_UNAVAILABLE);
     assertThat(fetches()).isEqualTo(2);
   }
 
@@ -191,7 +183,8 @@ class RemoteKeySourceWhoseFaultTest extends KeySourceTestBase {
     CountDownLatch requestArrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicReference<CountDownLatch> gate = new AtomicReference<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         PATH,
         exchange -> {
@@ -241,7 +234,8 @@ class RemoteKeySourceWhoseFaultTest extends KeySourceTestBase {
       published.set(jwks(k1, k2));
       gate.set(release);
       clock.advance(Duration.ofSeconds(700)); // the keys expire: the next lookup must fetch
-      CompletableFuture<IapSigningKey> first = CompletableFuture.supplyAsync(() -> source.key("k2"));
+      CompletableFuture<IapSigningKey> first =
+          CompletableFuture.supplyAsync(() -> source.key("k2"));
       await(requestArrived);
 
       IapSigningKey found = source.key("k2");
@@ -264,12 +258,12 @@ class RemoteKeySourceWhoseFaultTest extends KeySourceTestBase {
     }
   }
 
-  /** slf4j-simple writes to whatever System.err is at the time of each call. */
+  /** What slf4j-simple logs during the action (it writes to System.err as it is at each call). */
   private static synchronized String captureStderr(Runnable action) {
-    PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
+    PrintStream original = System.err;
+    try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+      System.setErr(capture);
       action.run();
     } finally {
       System.setErr(original);

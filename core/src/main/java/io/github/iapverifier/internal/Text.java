@@ -19,9 +19,8 @@ public final class Text {
   }
 
   /**
-   * Keeps messages readable and bounded when the input is long or binary: every character
-   * outside printable ASCII becomes {@code ?}, and text past the limit is cut and marked
-   * {@code ...}.
+   * Keeps messages readable and bounded when the input is long or binary: every character outside
+   * printable ASCII becomes {@code ?}, and text past the limit is cut and marked {@code ...}.
    *
    * @param s the text, not null
    * @param limit how many characters to keep, positive

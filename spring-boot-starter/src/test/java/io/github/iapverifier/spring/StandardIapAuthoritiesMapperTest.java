@@ -79,7 +79,10 @@ class StandardIapAuthoritiesMapperTest {
     IapIdentity who =
         verifier.verify(
             iap.token()
-                .accessLevels("corp_devices", "accessPolicies/1/accessLevels/a/b", "accessPolicies/x/accessLevels/c")
+                .accessLevels(
+                    "corp_devices",
+                    "accessPolicies/1/accessLevels/a/b",
+                    "accessPolicies/x/accessLevels/c")
                 .build());
 
     assertThat(authorities(who)).containsExactly("IAP_USER", "IAP_DOMAIN_example.com");

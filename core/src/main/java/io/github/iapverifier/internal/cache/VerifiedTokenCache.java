@@ -90,7 +90,8 @@ public final class VerifiedTokenCache {
    * @param signedBy the key that verified its signature
    * @param validUntilMillis when it stops being valid (its expiry plus the clock skew)
    */
-  public void put(TokenKey key, IapIdentity identity, IapSigningKey signedBy, long validUntilMillis) {
+  public void put(
+      TokenKey key, IapIdentity identity, IapSigningKey signedBy, long validUntilMillis) {
     cache.put(key, new Verified(identity, signedBy, validUntilMillis));
   }
 

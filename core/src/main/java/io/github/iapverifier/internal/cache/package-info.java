@@ -1,6 +1,4 @@
-/**
- * Not API: the verified-token cache.
- */
+/** Not API: the verified-token cache. */
 @NullMarked
 package io.github.iapverifier.internal.cache;
 

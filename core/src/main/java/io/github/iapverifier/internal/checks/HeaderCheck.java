@@ -12,33 +12,22 @@ import java.util.Set;
  * token; no parameter that would make the verifier fetch a key, trust an embedded one, or read the
  * payload differently; explicit typing when {@code typ} is present; a key id. Immutable and
  * thread-safe.
+ *
+ * @param algorithm the only accepted {@code alg}, for example {@code ES256}
+ * @param issuerName who signs with it, for messages, for example {@code IAP}
  */
-public final class HeaderCheck {
+public record HeaderCheck(String algorithm, String issuerName) {
 
   private static final Set<String> FORBIDDEN =
       Set.of("crit", "jku", "jwk", "x5u", "x5c", "cty", "b64", "zip", "enc");
-
-  private final String algorithm;
-  private final String issuerName;
-
-  /**
-   * Creates the rules.
-   *
-   * @param algorithm the only accepted {@code alg}, for example {@code ES256}
-   * @param issuerName who signs with it, for messages, for example {@code IAP}
-   */
-  public HeaderCheck(String algorithm, String issuerName) {
-    this.algorithm = algorithm;
-    this.issuerName = issuerName;
-  }
 
   /**
    * Checks a header and returns the key id it names.
    *
    * @param header the decoded JOSE header, not null
    * @return the {@code kid}, non-empty
-   * @throws IapVerificationException {@link Reason#UNSUPPORTED_ALGORITHM} for another algorithm
-   *     or a forbidden parameter, {@link Reason#MALFORMED} for a bad {@code typ} or {@code kid},
+   * @throws IapVerificationException {@link Reason#UNSUPPORTED_ALGORITHM} for another algorithm or
+   *     a forbidden parameter, {@link Reason#MALFORMED} for a bad {@code typ} or {@code kid},
    *     {@link Reason#UNKNOWN_KEY} when no {@code kid} is named
    */
   public String keyId(Map<String, Object> header) {
@@ -47,7 +36,9 @@ public final class HeaderCheck {
       throw fail(
           Reason.UNSUPPORTED_ALGORITHM,
           "alg "
-              + (alg instanceof String ? "'" + printable((String) alg) + "'" : "is missing or not a string")
+              + (alg instanceof String
+                  ? "'" + printable((String) alg) + "'"
+                  : "is missing or not a string")
               + " is not accepted; "
               + issuerName
               + " signs with "

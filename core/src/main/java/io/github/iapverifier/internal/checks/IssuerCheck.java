@@ -6,22 +6,13 @@ import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
 import java.util.Map;
 
-/** {@code iss} must be exactly the one issuer configured. Immutable and thread-safe. */
-public final class IssuerCheck {
-
-  private final String issuer;
-  private final String issuerName;
-
-  /**
-   * Creates the check.
-   *
-   * @param issuer the exact {@code iss} value
-   * @param issuerName who that is, for messages, for example {@code IAP}
-   */
-  public IssuerCheck(String issuer, String issuerName) {
-    this.issuer = issuer;
-    this.issuerName = issuerName;
-  }
+/**
+ * {@code iss} must be exactly the one issuer configured. Immutable and thread-safe.
+ *
+ * @param issuer the exact {@code iss} value
+ * @param issuerName who that is, for messages, for example {@code IAP}
+ */
+public record IssuerCheck(String issuer, String issuerName) {
 
   /**
    * Checks the issuer.

@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The validity window: {@code exp} in the future and {@code iat} (and {@code nbf}, when present)
- * in the past, each with the clock skew, and {@code exp - iat} at most the issuer's lifetime plus
+ * The validity window: {@code exp} in the future and {@code iat} (and {@code nbf}, when present) in
+ * the past, each with the clock skew, and {@code exp - iat} at most the issuer's lifetime plus
  * twice the skew. Immutable and thread-safe; the clock is injected.
  */
 public final class TimeCheck {

@@ -8,13 +8,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A compact JWS ({@code header.payload.signature}) read strictly: bounded size, unpadded
- * base64url characters only, exactly three segments, canonical base64url, header and payload
- * each one JSON object with unique member names. Nothing here knows a proxy's rules.
+ * A compact JWS ({@code header.payload.signature}) read strictly: bounded size, unpadded base64url
+ * characters only, exactly three segments, canonical base64url, header and payload each one JSON
+ * object with unique member names. Nothing here knows a proxy's rules.
  *
  * <p>{@link #split} checks only the shape; each segment is decoded when asked for, so that a
- * verifier can reject on the header before it spends anything on the payload. Not thread-safe;
- * one instance per assertion.
+ * verifier can reject on the header before it spends anything on the payload. Not thread-safe; one
+ * instance per assertion.
  */
 public final class CompactJws {
 

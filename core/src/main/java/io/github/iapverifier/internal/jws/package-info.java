@@ -1,6 +1,4 @@
-/**
- * Not API: the compact JWS parser, free of any proxy's rules.
- */
+/** Not API: the compact JWS parser, free of any proxy's rules. */
 @NullMarked
 package io.github.iapverifier.internal.jws;
 

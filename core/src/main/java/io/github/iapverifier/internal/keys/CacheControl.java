@@ -6,28 +6,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How long a key set may be cached, from its response's {@code Cache-Control} and {@code Age}
- * (RFC 9111), clamped to bounds. Immutable and thread-safe.
+ * How long a key set may be cached, from its response's {@code Cache-Control} and {@code Age} (RFC
+ * 9111), clamped to bounds. Immutable and thread-safe.
+ *
+ * @param minTtl the shortest cache time, in milliseconds
+ * @param maxTtl the longest cache time, in milliseconds
+ * @param defaultTtl the cache time without {@code max-age}, in milliseconds
  */
-final class CacheControl {
+record CacheControl(long minTtl, long maxTtl, long defaultTtl) {
 
   private static final Pattern MAX_AGE = Pattern.compile("(?:^|[,\\s])max-age\\s*=\\s*\"?(\\d+)");
   private static final Pattern NO_CACHE = Pattern.compile("(?:^|[,\\s])no-(?:cache|store)\\b");
 
-  private final long minTtl;
-  private final long maxTtl;
-  private final long defaultTtl;
-
-  /** Bounds and default in milliseconds. */
-  CacheControl(long minTtl, long maxTtl, long defaultTtl) {
-    this.minTtl = minTtl;
-    this.maxTtl = maxTtl;
-    this.defaultTtl = defaultTtl;
-  }
-
   /** The cache time of a response, in milliseconds, within the bounds. */
   long ttl(HttpHeaders headers) {
-    String cacheControl = String.join(",", headers.allValues("Cache-Control")).toLowerCase(Locale.ROOT);
+    String cacheControl =
+        String.join(",", headers.allValues("Cache-Control")).toLowerCase(Locale.ROOT);
     long ttl = defaultTtl;
     Matcher m = MAX_AGE.matcher(cacheControl);
     if (NO_CACHE.matcher(cacheControl).find()) {

@@ -2,8 +2,8 @@ package io.github.iapverifier.internal.keys;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * Single flight: at most one fetch runs, on one daemon thread, and every lookup that needs it
- * waits for that same fetch. State is guarded by the owner's lock, which the owner also holds
- * when it decides whether to start one. Thread-safe.
+ * Single flight: at most one fetch runs, on one daemon thread, and every lookup that needs it waits
+ * for that same fetch. State is guarded by the owner's lock, which the owner also holds when it
+ * decides whether to start one. Thread-safe.
  */
 final class FetchThread {
 

@@ -1,7 +1,7 @@
 package io.github.iapverifier.internal.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -79,7 +79,6 @@ public record Jwks(Map<String, IapSigningKey> keys, List<String> skipped) {
     }
     return new Jwks(Collections.unmodifiableMap(keys), Collections.unmodifiableList(skipped));
   }
-
 
   private static String unusable(JWK jwk) {
     if (jwk.getKeyID() == null || jwk.getKeyID().isEmpty()) {

@@ -28,7 +28,8 @@ public final class JwksUri {
     if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
         || uri.getHost() == null
         || userInfo != null) {
-      String shown = userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "***@");
+      String shown =
+          userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "***@");
       throw new IllegalArgumentException(
           "jwksUri must be an absolute http(s) URI without user-info, such as"
               + " https://www.gstatic.com/iap/verify/public_key-jwk, got '"

@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * Fetches a key set over HTTP: one deadline for the whole exchange (redirects and body included),
- * a body size limit, redirects followed only within the configured origin, and only EC P-256
- * signing keys kept. Thread-safe; used by one fetch thread at a time.
+ * Fetches a key set over HTTP: one deadline for the whole exchange (redirects and body included), a
+ * body size limit, redirects followed only within the configured origin, and only EC P-256 signing
+ * keys kept. Thread-safe; used by one fetch thread at a time.
  */
 final class KeySetFetcher {
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
 
   // The public facade's name, so that logging configured for it keeps working.
-  private static final Logger log = LoggerFactory.getLogger("io.github.iapverifier.RemoteKeySource");
+  private static final Logger log =
+      LoggerFactory.getLogger("io.github.iapverifier.RemoteKeySource");
 
   private final URI uri;
   private final KeySetFetcher fetcher;
@@ -166,7 +167,8 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
       notifyStale(s, now);
       return s;
     }
-    throw unavailable(flight == null ? null : "no keys within " + requestTimeout.toMillis() + " ms");
+    throw unavailable(
+        flight == null ? null : "no keys within " + requestTimeout.toMillis() + " ms");
   }
 
   /** Starts a fetch unless one runs (then joins it), the backoff holds or the source is closed. */
@@ -301,5 +303,4 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
   private IapVerificationException unknownWhileFailing(String keyId) {
     return backoff.unknownKid(uri, keyId, requestTimeout);
   }
-
 }
