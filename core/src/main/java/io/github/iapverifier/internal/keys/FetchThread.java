@@ -113,12 +113,16 @@ final class FetchThread {
       // A fetch dropped from the queue before it started would never release its waiters.
       flight.result.completeExceptionally(new IOException("the key source was closed"));
     }
+    Thread t = thread;
     try {
-      if (Thread.currentThread() == thread) {
+      if (Thread.currentThread() == t) {
         // Closed by a listener on the fetch thread itself: it ends when the listener returns.
         log.debug("Key source closed from its own fetch thread");
       } else if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("The IAP key fetch thread did not stop within {}", timeout);
+      } else if (t != null) {
+        // Terminated means its last task is done; the thread itself exits a moment later.
+        t.join(timeout.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
