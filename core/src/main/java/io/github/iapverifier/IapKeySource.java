@@ -31,7 +31,8 @@ public interface IapKeySource {
    * @param keyId the {@code kid} from the assertion's header, not null
    * @return the key, or null when this source does not publish a key with that id
    * @throws IapVerificationException with {@link IapVerificationException.Reason#KEYS_UNAVAILABLE}
-   *     when no keys can be obtained at all, so that an outage is never blamed on the token
+   *     when no keys can be obtained at all, or the id is not among the keys held and the source
+   *     could not find out whether it is published, so that an outage is never blamed on the token
    */
   @Nullable IapSigningKey key(String keyId);
 

@@ -114,6 +114,25 @@ class RemoteKeySourceWhoseFaultTest extends KeySourceTestBase {
     assertThat(fetches()).isEqualTo(2);
   }
 
+  @Test
+  void statusWhenFetchingThenTellsUriFetchTimeAndLastErrorThroughTheKeySourceType() {
+    IapKeySource keys = warmVerifier("max-age=600").keySource();
+    IapKeySource.Status fresh = keys.status();
+    assertThat(fresh.uri()).contains(jwksUri());
+    assertThat(fresh.usable()).isTrue();
+    assertThat(fresh.fetchedAt()).contains(clock.instant());
+    assertThat(fresh.lastError()).isEmpty();
+
+    respond(aResponse().withStatus(503));
+    clock.advance(Duration.ofSeconds(601));
+    keys.warmUp(); // expired: one synchronous attempt, then the stale keys serve
+
+    assertThat(keys.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("503"));
+    assertThat(keys.status().usable()).as("stale within the allowed staleness").isTrue();
+    clock.advance(Duration.ofHours(25));
+    assertThat(keys.status().usable()).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
