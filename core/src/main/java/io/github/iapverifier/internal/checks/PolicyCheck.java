@@ -47,8 +47,8 @@ public final class PolicyCheck {
       throw new IllegalArgumentException(
           "allowed hosted domain '"
               + printable(d)
-              + "' must be an ASCII domain such as example.com (punycode for"
-              + " internationalised names: xn--...)");
+              + "' must be a domain such as example.com, in ASCII (punycode xn--... for"
+              + " internationalised names)");
     }
     return Ascii.toLowerCase(d.strip());
   }
