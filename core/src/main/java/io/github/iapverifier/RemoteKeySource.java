@@ -149,17 +149,45 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
    * expiry. Not thread-safe.
    */
   public static final class Builder {
+
+    /** Default {@link #connectTimeout}: 2 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Default {@link #requestTimeout}: 2 s. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Default {@link #maxResponseBytes}: 64 KiB. */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+    /** Default lower {@link #ttlBounds bound} of the cache time: 5 min. */
+    public static final Duration DEFAULT_MIN_TTL = Duration.ofMinutes(5);
+
+    /** Default upper {@link #ttlBounds bound} of the cache time: 24 h. */
+    public static final Duration DEFAULT_MAX_TTL = Duration.ofHours(24);
+
+    /** Default {@link #defaultTtl cache time without max-age}: 1 h. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+    /** Default {@link #refreshAhead share of the cache time}: 0.8. */
+    public static final double DEFAULT_REFRESH_AHEAD = 0.8;
+
+    /** Default {@link #forcedRefreshInterval}: 30 s. */
+    public static final Duration DEFAULT_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
+    /** Default {@link #maxStaleness}: 24 h. */
+    public static final Duration DEFAULT_MAX_STALENESS = Duration.ofHours(24);
+
     private URI jwksUri = URI.create(DEFAULT_JWKS_URI);
     private @Nullable HttpClient httpClient;
-    private Duration connectTimeout = Duration.ofSeconds(2);
-    private Duration requestTimeout = Duration.ofSeconds(2);
-    private int maxResponseBytes = 64 * 1024;
-    private Duration minTtl = Duration.ofMinutes(5);
-    private Duration maxTtl = Duration.ofHours(24);
-    private Duration defaultTtl = Duration.ofHours(1);
-    private double refreshAhead = 0.8;
-    private Duration forcedRefreshInterval = Duration.ofSeconds(30);
-    private Duration maxStaleness = Duration.ofHours(24);
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private Duration minTtl = DEFAULT_MIN_TTL;
+    private Duration maxTtl = DEFAULT_MAX_TTL;
+    private Duration defaultTtl = DEFAULT_TTL;
+    private double refreshAhead = DEFAULT_REFRESH_AHEAD;
+    private Duration forcedRefreshInterval = DEFAULT_FORCED_REFRESH_INTERVAL;
+    private Duration maxStaleness = DEFAULT_MAX_STALENESS;
     private @Nullable Clock clock;
     private @Nullable IapEventListener listener;
 
@@ -303,11 +331,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return this builder
      */
     public Builder maxStaleness(Duration staleness) {
-      Objects.requireNonNull(staleness, "maxStaleness");
-      if (staleness.isNegative()) {
-        throw new IllegalArgumentException("maxStaleness must not be negative");
-      }
-      this.maxStaleness = staleness;
+      this.maxStaleness = notNegative(staleness, "maxStaleness");
       return this;
     }
 
@@ -368,6 +392,13 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
                   maxStaleness,
                   clock != null ? clock : defaultClock,
                   listener != null ? listener : defaultListener)));
+    }
+
+    private static Duration notNegative(Duration d, String name) {
+      if (Objects.requireNonNull(d, name).isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative");
+      }
+      return d;
     }
 
     private static Duration positive(Duration d, String name) {
