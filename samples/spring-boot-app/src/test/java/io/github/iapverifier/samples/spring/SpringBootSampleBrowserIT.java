@@ -40,7 +40,7 @@ class SpringBootSampleBrowserIT {
       assertThat(browser.text("#access-levels")).isEqualTo(LEVEL);
       assertThat(browser.text("#expires")).matches("\\S+Z \\(in \\d+ s\\)");
       assertThat(browser.text("#authorities"))
-          .isEqualTo("IAP_ACCESS_LEVEL_corp_devices, IAP_DOMAIN_example.com, IAP_USER");
+          .isEqualTo("IAP_ACCESS_LEVEL_123_corp_devices, IAP_DOMAIN_example.com, IAP_USER");
       browser.screenshot(Path.of("target", "screenshots", "identity.png"));
 
       // The starter's answer to a request the app's rules refuse: problem+json, shown as text.
