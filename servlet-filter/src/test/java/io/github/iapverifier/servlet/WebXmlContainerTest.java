@@ -3,6 +3,7 @@ package io.github.iapverifier.servlet;
 import static io.github.iapverifier.IapVerifier.HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.test.FakeIap;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -119,8 +121,9 @@ class WebXmlContainerTest {
     second.close();
 
     Thread fetcher = started.iterator().next();
-    fetcher.join(5_000);
-    assertThat(fetcher.isAlive()).as("key fetch thread of the filter's own verifier").isFalse();
+    await("key fetch thread of the filter's own verifier ends")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !fetcher.isAlive());
     assertThat(filter.toString()).contains("not initialised");
   }
 
