@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -43,8 +42,6 @@ public final class BrowserCondition implements ExecutionCondition {
 
   static final String HINT = "install them with: sudo samples/install-browser.sh";
 
-  private static final AtomicBoolean SKIP_ANNOUNCED = new AtomicBoolean();
-
   /** Called by JUnit through {@link RequiresBrowser}. */
   public BrowserCondition() {}
 
@@ -52,9 +49,12 @@ public final class BrowserCondition implements ExecutionCondition {
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
     ConditionEvaluationResult result =
         evaluate(context::getConfigurationParameter, System.getenv());
-    if (result.isDisabled() && SKIP_ANNOUNCED.compareAndSet(false, true)) {
-      // Maven's console lists skipped tests without their reason: say it once, where it is seen.
-      System.out.println("[browser tests skipped] " + result.getReason().orElseThrow());
+    if (result.isDisabled()) {
+      // Maven's console counts skipped tests without their reason: say it where it is seen.
+      String test =
+          context.getTestClass().map(Class::getSimpleName).orElse("")
+              + context.getTestMethod().map(m -> "." + m.getName()).orElse("");
+      System.out.println("[skipped " + test + "] " + result.getReason().orElseThrow());
     }
     return result;
   }
