@@ -42,7 +42,9 @@ abstract class KeySourceTestBase {
 
   @RegisterExtension
   static WireMockExtension wm =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().extensions(held)).build();
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(held))
+          .build();
 
   final MutableClock clock = new MutableClock();
   final RecordingListener events = new RecordingListener();

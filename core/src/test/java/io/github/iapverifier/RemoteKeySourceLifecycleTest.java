@@ -1,10 +1,10 @@
 package io.github.iapverifier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.github.iapverifier.KeySourceFixtures.PATIENCE;
 import static io.github.iapverifier.KeySourceFixtures.eventually;
 import static io.github.iapverifier.KeySourceFixtures.jwks;
 import static io.github.iapverifier.KeySourceFixtures.keyThreads;
-import static io.github.iapverifier.KeySourceFixtures.PATIENCE;
 import static io.github.iapverifier.KeySourceFixtures.p256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -56,7 +56,7 @@ class RemoteKeySourceLifecycleTest extends KeySourceTestBase {
     CompletableFuture<IapSigningKey> waiting = CompletableFuture.supplyAsync(() -> source.key("k1"));
     eventually("the fetch is under way", () -> held.holding() == 1);
 
-    // The server never answers while held: close must not wait for the fetch (or its 5 min timeout).
+    // The server never answers while held: close must not wait for the fetch (nor its timeout).
     CompletableFuture<Void> closing = CompletableFuture.runAsync(source::close);
     eventually("close returned", closing::isDone);
     assertThat(held.holding()).as("the response is still held").isEqualTo(1);
@@ -100,7 +100,10 @@ class RemoteKeySourceLifecycleTest extends KeySourceTestBase {
 
     assertThat(events.fetched).containsExactly(Set.of("k1", "k2"));
     assertThat(events.fetchUris).containsExactly(jwksUri());
-    assertThat(events.fetchDurations.get(0)).as("part of the warm-up").isPositive().isLessThanOrEqualTo(warmUp);
+    assertThat(events.fetchDurations.get(0))
+        .as("part of the warm-up")
+        .isPositive()
+        .isLessThanOrEqualTo(warmUp);
     assertThat(events.rotated).as("the first set is no rotation").isEmpty();
     assertThat(events.failed).isEmpty();
   }
