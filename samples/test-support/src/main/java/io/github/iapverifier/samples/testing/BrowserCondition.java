@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <ul>
  *   <li>{@value #REQUIRED} = {@code true} (or the environment variable {@value #REQUIRED_ENV} =
- *       {@code true}): a missing browser fails the test instead of skipping it. {@code .ci/run}
- *       sets it.
+ *       {@code true}; the parameter wins when both are set): a missing browser fails the test
+ *       instead of skipping it. {@code .ci/run} sets the variable.
  *   <li>{@value #CHROMIUM} and {@value #CHROMEDRIVER}: where the browser and its driver are;
  *       Debian's paths by default.
  * </ul>
@@ -81,7 +81,7 @@ public final class BrowserCondition implements ExecutionCondition {
       return ConditionEvaluationResult.enabled("browser at " + chromium + ", " + chromedriver);
     }
     String reason = "no Chromium/chromedriver at " + missing + "; " + HINT;
-    if (isTrue(config.apply(REQUIRED)) || isTrue(Optional.ofNullable(env.get(REQUIRED_ENV)))) {
+    if (isTrue(config.apply(REQUIRED).or(() -> Optional.ofNullable(env.get(REQUIRED_ENV))))) {
       throw new IllegalStateException(
           reason + " (a browser is required here: " + REQUIRED + " or " + REQUIRED_ENV + ")");
     }

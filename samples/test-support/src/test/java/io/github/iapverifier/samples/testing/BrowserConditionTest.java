@@ -123,6 +123,15 @@ class BrowserConditionTest {
   }
 
   @Test
+  void evaluateWhenPropertySaysNotRequiredThenItWinsOverTheEnvironment() {
+    config.put(BrowserCondition.CHROMIUM, NOWHERE);
+    config.put(BrowserCondition.REQUIRED, "false");
+    env.put(BrowserCondition.REQUIRED_ENV, "true");
+
+    assertThat(evaluate().isDisabled()).isTrue();
+  }
+
+  @Test
   void evaluateWhenBrowserInstalledAndRequiredThenEnabled(@TempDir Path dir) throws IOException {
     installFakeBrowser(dir);
     config.put(BrowserCondition.REQUIRED, "true");
@@ -131,13 +140,15 @@ class BrowserConditionTest {
     assertThat(evaluate().isDisabled()).isFalse();
   }
 
-  // Through the real Jupiter engine, as Maven runs the browser tests.
+  // Through the real Jupiter engine, as Maven runs the browser tests. The parameter "required"
+  // is always given, so that IAP_BROWSER_REQUIRED in this build's own environment (CI) is not read.
 
   @Test
   void annotatedTestWhenBrowserMissingThenReportedSkippedWithHintAndNotRun() {
     UsesBrowser.runs.set(0);
 
-    Events events = run(Map.of(BrowserCondition.CHROMIUM, NOWHERE));
+    Events events =
+        run(Map.of(BrowserCondition.CHROMIUM, NOWHERE, BrowserCondition.REQUIRED, "false"));
 
     events.assertThatEvents()
         .haveExactly(
@@ -172,6 +183,7 @@ class BrowserConditionTest {
   void annotatedTestWhenBrowserInstalledThenRuns(@TempDir Path dir) throws IOException {
     UsesBrowser.runs.set(0);
     installFakeBrowser(dir);
+    config.put(BrowserCondition.REQUIRED, "false");
 
     Events events = run(config);
 
