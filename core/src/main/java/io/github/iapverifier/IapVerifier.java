@@ -2,6 +2,9 @@ package io.github.iapverifier;
 
 import static io.github.iapverifier.internal.Text.printable;
 
+import io.github.iapverifier.IapInspection.Check;
+import io.github.iapverifier.IapInspection.Outcome;
+import io.github.iapverifier.IapInspection.Step;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.internal.Es256;
 import io.github.iapverifier.internal.SafeListener;
@@ -23,11 +26,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -150,12 +155,7 @@ public final class IapVerifier implements AutoCloseable {
       listener.rejected(e);
       throw e;
     } catch (RuntimeException e) {
-      // Fail closed on anything unforeseen, without echoing input-derived text.
-      IapVerificationException failure =
-          new IapVerificationException(
-              Reason.MALFORMED,
-              "the assertion could not be processed (" + e.getClass().getName() + ")",
-              e);
+      IapVerificationException failure = unforeseen(e);
       listener.rejected(failure);
       throw failure;
     }
@@ -175,18 +175,11 @@ public final class IapVerifier implements AutoCloseable {
 
     IapSigningKey key = key(keyId);
     if (key == null) {
-      throw new IapVerificationException(
-          Reason.UNKNOWN_KEY, "kid '" + printable(keyId) + "' is not among IAP's published keys");
+      throw unknownKey(keyId);
     }
-    byte[] signature = jws.signature();
-    if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
-      throw new IapVerificationException(
-          Reason.BAD_SIGNATURE, "the signature is not 64 bytes (raw r||s, as ES256 requires)");
-    }
-    if (!key.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
-      throw new IapVerificationException(
-          Reason.BAD_SIGNATURE,
-          "the signature does not verify with IAP key '" + printable(keyId) + "'");
+    IapVerificationException badSignature = signatureFailure(jws, key, keyId);
+    if (badSignature != null) {
+      throw badSignature;
     }
     IapIdentity identity = Identities.of(claims);
     policy.check(identity);
@@ -194,6 +187,138 @@ public final class IapVerifier implements AutoCloseable {
       cache.put(cacheKey, identity, key, validity.expiresAtMillis() + skewMillis);
     }
     return identity;
+  }
+
+  /** Null if the signature verifies with {@code key}, else why not. */
+  private static @Nullable IapVerificationException signatureFailure(
+      CompactJws jws, IapSigningKey key, String keyId) {
+    byte[] signature = jws.signature();
+    if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
+      return new IapVerificationException(
+          Reason.BAD_SIGNATURE, "the signature is not 64 bytes (raw r||s, as ES256 requires)");
+    }
+    if (!key.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
+      return new IapVerificationException(
+          Reason.BAD_SIGNATURE,
+          "the signature does not verify with IAP key '" + printable(keyId) + "'");
+    }
+    return null;
+  }
+
+  private static IapVerificationException unknownKey(String keyId) {
+    return new IapVerificationException(
+        Reason.UNKNOWN_KEY, "kid '" + printable(keyId) + "' is not among IAP's published keys");
+  }
+
+  /** Fails closed on anything unforeseen, without echoing input-derived text. */
+  private static IapVerificationException unforeseen(RuntimeException e) {
+    if (e instanceof IapVerificationException known) {
+      return known;
+    }
+    return new IapVerificationException(
+        Reason.MALFORMED,
+        "the assertion could not be processed (" + e.getClass().getName() + ")",
+        e);
+  }
+
+  /**
+   * Runs the checks of {@link #verify(String)} on an assertion, in the same order and with the same
+   * settings (audiences, clock, skew, key source, policy), and reports each outcome, for
+   * diagnostics. Unlike {@code verify}, a failed check does not stop the checks that do not depend
+   * on it, the verified-token cache is neither read nor filled, and the event listener is not told.
+   * The key source is asked for the key as {@code verify} would ask (it may fetch keys).
+   *
+   * @param assertion the assertion, may be null or anything
+   * @return what each check found, and the verdict {@code verify} would give; never null
+   * @throws IapVerificationException never: every failure is reported in the result
+   */
+  public IapInspection inspect(@Nullable String assertion) {
+    Step[] steps = new Step[Check.values().length];
+    CompactJws jws =
+        step(steps, Check.SHAPE, () -> CompactJws.split(assertion, MAX_LENGTH, MISSING));
+    Map<String, Object> header = jws == null ? null : step(steps, Check.HEADER, jws::header);
+    String keyId =
+        header == null ? null : step(steps, Check.HEADER, () -> HEADER_CHECK.keyId(header));
+    Map<String, Object> payload = jws == null ? null : step(steps, Check.PAYLOAD, jws::payload);
+    String audience = null;
+    Validity validity = null;
+    if (payload != null) {
+      step(
+          steps,
+          Check.ISSUER,
+          () -> {
+            ISSUER_CHECK.check(payload);
+            return Boolean.TRUE;
+          });
+      audience = step(steps, Check.AUDIENCE, () -> audienceCheck.match(payload.get("aud")));
+      validity = step(steps, Check.TIMES, () -> timeCheck.check(payload));
+    }
+    IapClaims claims = null;
+    if (audience != null && validity != null) {
+      String aud = audience;
+      Validity v = validity;
+      claims = step(steps, Check.CLAIMS, () -> IapClaims.read(payload, aud, v));
+    }
+    if (keyId != null) {
+      IapSigningKey key =
+          step(
+              steps,
+              Check.KEY,
+              () -> {
+                IapSigningKey k = key(keyId);
+                if (k == null) {
+                  throw unknownKey(keyId);
+                }
+                return k;
+              });
+      if (key != null) {
+        step(
+            steps,
+            Check.SIGNATURE,
+            () -> {
+              IapVerificationException bad = signatureFailure(jws, key, keyId);
+              if (bad != null) {
+                throw bad;
+              }
+              return Boolean.TRUE;
+            });
+      }
+    }
+    IapIdentity identity = null;
+    if (claims != null) {
+      IapClaims c = claims;
+      identity =
+          step(
+              steps,
+              Check.POLICY,
+              () -> {
+                IapIdentity who = Identities.of(c);
+                policy.check(who);
+                return who;
+              });
+    }
+    List<Step> all = new ArrayList<>(steps.length);
+    for (Check check : Check.values()) {
+      Step s = steps[check.ordinal()];
+      all.add(s != null ? s : new Step(check, Outcome.NOT_RUN, null));
+    }
+    return new IapInspection(
+        header == null ? Map.of() : Collections.unmodifiableMap(header),
+        payload == null ? Map.of() : Collections.unmodifiableMap(payload),
+        all,
+        identity);
+  }
+
+  /** Runs one check of {@link #inspect}, records its outcome; its result, or null if it failed. */
+  private static <T> @Nullable T step(Step[] steps, Check check, Supplier<T> run) {
+    try {
+      T result = run.get();
+      steps[check.ordinal()] = new Step(check, Outcome.PASSED, null);
+      return result;
+    } catch (RuntimeException e) {
+      steps[check.ordinal()] = new Step(check, Outcome.FAILED, unforeseen(e));
+      return null;
+    }
   }
 
   /**

@@ -11,13 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The command line: {@code java -jar iap-verifier-emulator.jar --upstream http://localhost:8081}.
- * Run with {@code --help} for the flags. Exit status 2 for a bad command line, 1 when the emulator
- * cannot start (port taken, upstream unreachable); otherwise it serves until stopped.
+ * The command line: {@code java -jar iap-verifier-emulator.jar --upstream http://localhost:8081},
+ * or {@code ... inspect TOKEN} ({@link Inspect}). Run with {@code --help} for the flags. Exit
+ * status 2 for a bad command line, 1 when the emulator cannot start (port taken, upstream
+ * unreachable); otherwise it serves until stopped.
  */
 public final class Main {
 
@@ -29,6 +31,7 @@ public final class Main {
   static final String HELP =
       """
       Usage: java -jar iap-verifier-emulator.jar --upstream URL [options]
+             java -jar iap-verifier-emulator.jar inspect [options] TOKEN|-   (see inspect --help)
 
       A local stand-in for Google Cloud Identity-Aware Proxy. It forwards every request to the
       app at URL with a freshly signed x-goog-iap-jwt-assertion (and the legacy
@@ -83,6 +86,10 @@ public final class Main {
    * @param args the flags, see {@code --help}
    */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("inspect")) {
+      System.exit(
+          Inspect.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, System.err));
+    }
     // Lets the proxy hand the browser's Host header on to the app; must precede any HttpClient.
     if (System.getProperty(RESTRICTED_HEADERS) == null) {
       System.setProperty(RESTRICTED_HEADERS, "host");
