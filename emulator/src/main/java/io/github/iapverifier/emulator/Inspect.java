@@ -23,7 +23,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The {@code inspect} command: decodes an assertion and runs the verifier's checks on it with
@@ -157,14 +159,8 @@ final class Inspect {
       }
     }
 
-    out.println("Header:");
-    result
-        .header()
-        .forEach((name, value) -> out.println("  " + printable(name) + ": " + show(value)));
-    out.println("Claims:");
-    result
-        .claims()
-        .forEach((name, value) -> out.println("  " + printable(name) + ": " + show(name, value)));
+    print("Header:", result.header(), out);
+    print("Claims:", result.claims(), out);
     out.println("Checks, in the verifier's order, at " + clock.instant() + ":");
     IapVerificationException failure = null;
     for (Step step : result.steps()) {
@@ -218,6 +214,15 @@ final class Inspect {
             .build()) {
       return verifier.inspect(token);
     }
+  }
+
+  private static void print(String title, Map<String, Object> members, PrintStream out) {
+    out.println(title);
+    if (members.isEmpty()) {
+      out.println("  (none)");
+    }
+    new TreeMap<>(members)
+        .forEach((name, value) -> out.println("  " + printable(name) + ": " + show(name, value)));
   }
 
   private static Optional<IapAudience> audience(Object aud) {
