@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
+import io.github.iapverifier.test.FakeIap;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -81,6 +82,29 @@ class ExecutableJarIT {
     assertThat(process.exitValue()).isZero();
     assertThat(read(process.getInputStream()).strip())
         .isEqualTo("iap-verifier-emulator " + System.getProperty("emulator.version"));
+  }
+
+  @Test
+  void inspectWhenTokenOnStandardInputThenVerdictAndExitStatus() throws Exception {
+    try (FakeIap iap = FakeIap.start()) {
+      String valid = iap.token().build();
+      String expired = iap.token(FakeIap.SecureTokenTest.PAST_EXPIRATION);
+      for (String token : List.of(valid, expired)) {
+        Process process =
+            java("inspect", "--audience", iap.audience().value(), "--jwks-uri",
+                iap.jwksUri().toString(), "-");
+        try (var stdin = process.getOutputStream()) {
+          stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        String out = read(process.getInputStream());
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isEqualTo(token.equals(valid) ? 0 : 1);
+        assertThat(out)
+            .contains(token.equals(valid) ? "Verdict: valid" : "reason EXPIRED")
+            .doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+      }
+    }
   }
 
   @Test
