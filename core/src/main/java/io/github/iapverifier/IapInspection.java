@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * problems show at once; the {@linkplain #failure() verdict} is still the first failure, the one
  * {@code verify} throws. Nothing here holds the signature or the whole assertion.
  *
- * <p>Immutable and thread-safe; the maps and lists are unmodifiable.
+ * <p>Immutable and thread-safe; the maps (top level) and lists are unmodifiable.
  */
 public final class IapInspection {
 

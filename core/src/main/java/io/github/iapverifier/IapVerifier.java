@@ -177,9 +177,12 @@ public final class IapVerifier implements AutoCloseable {
     if (key == null) {
       throw unknownKey(keyId);
     }
-    IapVerificationException badSignature = signatureFailure(jws, key, keyId);
-    if (badSignature != null) {
-      throw badSignature;
+    byte[] signature = jws.signature();
+    if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
+      throw badSignatureLength();
+    }
+    if (!key.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
+      throw badSignature(keyId);
     }
     IapIdentity identity = Identities.of(claims);
     policy.check(identity);
@@ -189,20 +192,17 @@ public final class IapVerifier implements AutoCloseable {
     return identity;
   }
 
-  /** Null if the signature verifies with {@code key}, else why not. */
-  private static @Nullable IapVerificationException signatureFailure(
-      CompactJws jws, IapSigningKey key, String keyId) {
-    byte[] signature = jws.signature();
-    if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
-      return new IapVerificationException(
-          Reason.BAD_SIGNATURE, "the signature is not 64 bytes (raw r||s, as ES256 requires)");
-    }
-    if (!key.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
-      return new IapVerificationException(
-          Reason.BAD_SIGNATURE,
-          "the signature does not verify with IAP key '" + printable(keyId) + "'");
-    }
-    return null;
+  // The failures verifyFully and inspect share, built only on the failure path.
+
+  private static IapVerificationException badSignatureLength() {
+    return new IapVerificationException(
+        Reason.BAD_SIGNATURE, "the signature is not 64 bytes (raw r||s, as ES256 requires)");
+  }
+
+  private static IapVerificationException badSignature(String keyId) {
+    return new IapVerificationException(
+        Reason.BAD_SIGNATURE,
+        "the signature does not verify with IAP key '" + printable(keyId) + "'");
   }
 
   private static IapVerificationException unknownKey(String keyId) {
@@ -276,9 +276,13 @@ public final class IapVerifier implements AutoCloseable {
             steps,
             Check.SIGNATURE,
             () -> {
-              IapVerificationException bad = signatureFailure(jws, key, keyId);
-              if (bad != null) {
-                throw bad;
+              // As in verifyFully, which keeps these inline on its hot path.
+              byte[] signature = jws.signature();
+              if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
+                throw badSignatureLength();
+              }
+              if (!key.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
+                throw badSignature(keyId);
               }
               return Boolean.TRUE;
             });
