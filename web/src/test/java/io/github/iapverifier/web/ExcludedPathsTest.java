@@ -1,4 +1,4 @@
-package io.github.iapverifier.servlet;
+package io.github.iapverifier.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -6,69 +6,67 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ExcludedPathsTest {
 
+  private final ExcludedPaths all = ExcludedPaths.of(List.of("/healthz", "/status/**", "/a/**"));
+
   @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "/healthz|/healthz",
-        "/healthz;jsessionid=A1B2|/healthz",
-        "/a;x=1/b;y=2|/a/b",
-        "/status/|/status/",
-        "/|/",
-        "/a%20b|/a b",
-        "/%68ealthz|/healthz",
-        "/caf%C3%A9|/caf\u00e9",
-        "/a+b|/a+b",
-        "/.well-known/x|/.well-known/x",
-        "/a..b/...|/a..b/...",
+  @ValueSource(
+      strings = {
+        "/healthz",
+        "/status",
+        "/status/",
+        "/status/x/y",
+        "/status/.well-known",
+        "/status/a..b/...",
+        "/status/a+b",
+        "/status/a:b@c!$&'()*,=~_-.",
       })
-  void normaliseWhenNormalFormThenDecodedPath(String raw, String expected) {
-    assertThat(ExcludedPaths.normalise(raw)).isEqualTo(expected);
+  void matchesWhenNormalFormAndCoveredThenExcluded(String raw) {
+    assertThat(all.matches(raw)).isTrue();
   }
 
+  /** Each of these means, or might mean further down, something other than what it spells. */
   @ParameterizedTest
   @ValueSource(
       strings = {
         "",
         "healthz",
         "/healthz/../admin",
-        "/healthz/..",
-        "/..",
-        "/.",
-        "/./healthz",
-        "/healthz/%2e%2e/admin",
-        "/healthz/%2E%2E/admin",
-        "/healthz/.%2e/admin",
-        "/healthz/..;/admin",
-        "/healthz/..;x=1/admin",
-        "/%2e/healthz",
+        "/status/..",
+        "/status/../admin",
+        "/status/./x",
+        "/status/.",
+        "/status/%2e%2e/admin",
+        "/status/%2E%2E/admin",
+        "/status/.%2e/admin",
+        "/status/..;/admin",
+        "/status;x=1/../admin",
+        "/healthz;jsessionid=A1B2",
+        "/%68ealthz",
+        "/health%7A",
+        "/status/a%20b",
+        "/status/a%2fb",
+        "/status/a%5cb",
+        "/status/a\\b",
+        "/status/a%00b",
+        "/status/a%0d%0ab",
+        "/status/a%252e%252e",
         "//healthz",
-        "/healthz//x",
-        "/;x=1/healthz",
-        "/a%2fb",
-        "/a%2Fb",
-        "/a%5cb",
-        "/a\\b",
-        "/a%3bb",
-        "/a%00b",
-        "/a%0d%0ab",
-        "/a%zzb",
-        "/a%2",
-        "/a%",
-        "/a%c0%ae%c0%ae",
-        "/a%ff",
-        "/a%252e%252e",
-        "/a b",
-        "/a\tb",
-        "/caf\u00e9",
+        "/status//x",
+        "/a/b//../../admin",
+        "/status/a b",
+        "/status/a\tb",
+        "/status/caf\u00e9",
+        "/status/a\"b",
+        "/status/a<b",
+        "/status/a?b",
+        "/status/a#b",
       })
-  void normaliseWhenNotNormalFormThenNull(String raw) {
-    assertThat(ExcludedPaths.normalise(raw)).isNull();
+  void matchesWhenNotInNormalFormThenNeverExcluded(String raw) {
+    assertThat(all.matches(raw)).isFalse();
   }
 
   @Test
@@ -84,12 +82,9 @@ class ExcludedPathsTest {
   }
 
   @Test
-  void matchesWhenPrefixThenItAndEverythingBelow() {
+  void matchesWhenPrefixThenItAndEverythingBelowOnly() {
     ExcludedPaths paths = ExcludedPaths.of(List.of("/status/**", "/a/b/**"));
 
-    assertThat(paths.matches("/status")).isTrue();
-    assertThat(paths.matches("/status/")).isTrue();
-    assertThat(paths.matches("/status/x/y")).isTrue();
     assertThat(paths.matches("/a/b/c")).isTrue();
     assertThat(paths.matches("/statusx")).isFalse();
     assertThat(paths.matches("/statu")).isFalse();
@@ -119,20 +114,13 @@ class ExcludedPathsTest {
   @ValueSource(
       strings = {
         "healthz", "", "/a/*", "/*", "/a/**/b", "/a**", "/a/../b", "/a/./b", "//a", "/a;x=1",
-        "/a%20b", "/a b", "/a\\b",
+        "/a%20b", "/a%7A", "/a b", "/a\\b", "/a//**", "/caf\u00e9",
       })
   void ofWhenPatternMalformedThenMessageNamesItAndSaysWhatIsAccepted(String pattern) {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> ExcludedPaths.of(List.of("/ok", pattern)))
-        .withMessageContaining("excluded path '" + pattern.strip() + "'")
+        .withMessageContaining("excluded path '" + IapHttpRequest.printable(pattern.strip()) + "'")
         .withMessageContaining("/healthz")
         .withMessageContaining("/status/**");
-  }
-
-  @Test
-  void ofWhenEmptySegmentBeforeWildcardThenRefused() {
-    assertThatIllegalArgumentException()
-        .isThrownBy(() -> ExcludedPaths.of(List.of("/a//**")))
-        .withMessageContaining("'/a//**'");
   }
 }
