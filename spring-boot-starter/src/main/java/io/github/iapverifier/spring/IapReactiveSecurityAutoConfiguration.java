@@ -1,6 +1,7 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +86,9 @@ public final class IapReactiveSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IapServerSecurityCustomizer iapServerSecurityCustomizer(IapAuthoritiesMapper mapper) {
-      return new IapServerSecurityCustomizer(mapper);
+    IapServerSecurityCustomizer iapServerSecurityCustomizer(
+        IapRequestPipeline pipeline, IapAuthoritiesMapper mapper) {
+      return new IapServerSecurityCustomizer(pipeline, mapper);
     }
 
     /** Refuses to start when no chain applies IAP; names each chain that does not. */

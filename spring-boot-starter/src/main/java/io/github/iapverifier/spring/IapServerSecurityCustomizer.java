@@ -3,9 +3,13 @@ package io.github.iapverifier.spring;
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
-import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.web.IapProblem;
+import io.github.iapverifier.web.IapRequestPipeline;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -36,6 +40,11 @@ import reactor.core.publisher.Mono;
  * }
  * }</pre>
  *
+ * <p>On Spring Security 7 (Spring Boot 4) the bean is applied to every chain built from the
+ * injected {@code ServerHttpSecurity} without this call (Spring Security applies {@code
+ * Customizer<ServerHttpSecurity>} beans itself); calling it as well is harmless. On Spring Boot 3.5
+ * the call is needed.
+ *
  * <p>Every exchange is verified before any security chain runs, by the starter's {@link
  * IapWebFilter}; this customizer makes the identity that filter verified the chain's {@code
  * Authentication}, an {@link IapAuthenticationToken} with the authorities of the {@link
@@ -43,16 +52,22 @@ import reactor.core.publisher.Mono;
  * {@code @PreAuthorize} (with {@code @EnableReactiveMethodSecurity}) work. It also sets the chain's
  * entry point (401 problem+json, reason {@code MISSING}) and access-denied handler (403
  * problem+json); settings the chain makes after {@code customize} win. It leaves the authorization
- * rules, sessions and CSRF to the chain; to answer CSRF failures with a problem body too, use
- * {@code http.csrf(c -> c.accessDeniedHandler(iap.accessDeniedHandler()))}.
+ * rules, sessions and CSRF to the chain; to answer CSRF failures with a problem body (reason
+ * {@code CSRF}) too, use {@code http.csrf(c -> c.accessDeniedHandler(iap.accessDeniedHandler()))}.
  *
  * <p>Immutable and thread-safe.
  */
 public final class IapServerSecurityCustomizer implements Customizer<ServerHttpSecurity> {
 
+  private final IapRequestPipeline pipeline;
   private final IapAuthoritiesMapper authoritiesMapper;
+  // Spring Security 7 applies Customizer<ServerHttpSecurity> beans to every ServerHttpSecurity by
+  // itself; an app that also calls customize(http) must not get the filter twice.
+  private final Set<ServerHttpSecurity> customized =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-  IapServerSecurityCustomizer(IapAuthoritiesMapper authoritiesMapper) {
+  IapServerSecurityCustomizer(IapRequestPipeline pipeline, IapAuthoritiesMapper authoritiesMapper) {
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.authoritiesMapper = Objects.requireNonNull(authoritiesMapper, "authoritiesMapper");
   }
 
@@ -64,48 +79,57 @@ public final class IapServerSecurityCustomizer implements Customizer<ServerHttpS
    * @return a new customizer
    */
   public IapServerSecurityCustomizer withAuthoritiesMapper(IapAuthoritiesMapper authoritiesMapper) {
-    return new IapServerSecurityCustomizer(authoritiesMapper);
+    return new IapServerSecurityCustomizer(pipeline, authoritiesMapper);
   }
 
+  /**
+   * Applies IAP authentication to the chain being built; a second call for the same {@code http}
+   * does nothing.
+   *
+   * @param http the chain's builder, not null
+   */
   @Override
   public void customize(ServerHttpSecurity http) {
-    http.addFilterAt(new AuthenticationFilter(authoritiesMapper), SecurityWebFiltersOrder.AUTHENTICATION);
+    if (!customized.add(Objects.requireNonNull(http, "http"))) {
+      return;
+    }
+    http.addFilterAt(
+        new AuthenticationFilter(authoritiesMapper), SecurityWebFiltersOrder.AUTHENTICATION);
     http.exceptionHandling(
         e -> e.authenticationEntryPoint(entryPoint()).accessDeniedHandler(accessDeniedHandler()));
   }
 
   /**
-   * The entry point this customizer installs: 401 problem+json, reason {@code MISSING}.
+   * The entry point this customizer installs: 401 problem+json, reason {@code MISSING}, for an
+   * exchange that reached a rule requiring authentication without an identity (an excluded path
+   * the chain does not permit).
    *
    * @return the entry point, never null
    */
   public ServerAuthenticationEntryPoint entryPoint() {
     return (exchange, e) ->
-        IapWebFilter.reject(
-            exchange,
-            new IapVerificationException(
-                Reason.MISSING,
-                "no IAP assertion: the request carries no "
-                    + IapVerifier.HEADER
-                    + " header; requests must reach the app through IAP"));
+        IapWebFilter.write(
+            exchange.getResponse(),
+            pipeline.rejectMissing(new IapWebFilter.ExchangeRequest(exchange.getRequest())));
   }
 
   /**
-   * The access-denied handler this customizer installs: 403 problem+json, for the chain's rules and
-   * for CSRF failures alike.
+   * The access-denied handler this customizer installs: 403 problem+json, reason {@code
+   * POLICY_DENIED} for the chain's rules, {@code CSRF} for CSRF failures.
    *
    * @return the handler, never null
    */
   public ServerAccessDeniedHandler accessDeniedHandler() {
     return (exchange, e) -> {
-      String detail =
-          e instanceof CsrfException
-              ? "the request's CSRF token is missing or invalid; IAP's cookie makes browsers send"
-                  + " a valid assertion with cross-site requests, so state-changing requests need"
-                  + " one"
-              : "access denied by this application's authorization rules";
-      return IapWebFilter.reject(
-          exchange, new IapVerificationException(Reason.POLICY_DENIED, detail));
+      if (e instanceof CsrfException) {
+        return IapWebFilter.write(exchange.getResponse(), IapProblem.csrf());
+      }
+      return IapWebFilter.write(
+          exchange.getResponse(),
+          pipeline.reject(
+              new IapWebFilter.ExchangeRequest(exchange.getRequest()),
+              new IapVerificationException(
+                  Reason.POLICY_DENIED, "access denied by this application's authorization rules")));
     };
   }
 

@@ -1,15 +1,17 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapIdentity;
-import io.github.iapverifier.IapVerificationException;
-import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.servlet.IapProblemResponse;
+import io.github.iapverifier.web.IapDecision;
+import io.github.iapverifier.web.IapHttpRequest;
+import io.github.iapverifier.web.IapLegacyHeaders;
+import io.github.iapverifier.web.IapProblem;
+import io.github.iapverifier.web.IapRequestPipeline;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -24,24 +26,32 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The WebFlux counterpart of the servlet {@code IapFilter}: lets an exchange through only if it
- * carries a valid IAP assertion (header {@value IapVerifier#HEADER}), with the same rules, statuses
- * and bodies.
+ * carries a valid IAP assertion (header {@value IapVerifier#HEADER}), by the same {@link
+ * IapRequestPipeline} as the servlet adapters, hence with the same exemptions, statuses, bodies and
+ * log lines.
  *
- * <p>On success the exchange passes on with the {@link IapIdentity} as the attribute {@link
- * #IDENTITY_ATTRIBUTE} (also {@link #identity(ServerWebExchange)}) and the unsigned legacy headers
- * {@code x-goog-authenticated-user-email} / {@code -id} rewritten from the verified identity. On
- * failure the chain is not called and the response is the {@link IapProblemResponse} of the
- * rejection: 401 with {@code WWW-Authenticate: IAP}, 403, or 503 with {@code Retry-After}.
+ * <ul>
+ *   <li>Verified: the exchange passes on with the {@link IapIdentity} as the attribute {@link
+ *       #IDENTITY_ATTRIBUTE} (also {@link #identity(ServerWebExchange)}) and the unsigned legacy
+ *       headers {@code x-goog-authenticated-user-email} / {@code -id} set from it ({@link
+ *       IapLegacyHeaders}), whatever the client sent in them.
+ *   <li>Exempt (excluded path, allowed CORS preflight): passes on with no identity and the legacy
+ *       headers removed.
+ *   <li>No assertion, or a rejected one: the chain is not called; the answer is the pipeline's
+ *       {@link IapProblem}: 401 with {@code WWW-Authenticate: IAP}, 403, or 503 with {@code
+ *       Retry-After}, as {@code application/problem+json}.
+ * </ul>
  *
  * <p>Verification runs on a {@linkplain Builder#scheduler scheduler} (default {@link
  * Schedulers#boundedElastic()}), never on the calling thread: a verification is CPU-only once the
  * keys are loaded, but a lookup that has to fetch them (start-up, an unknown key id, keys that
  * expired while the app was idle) waits for the network, and nothing the filter can see tells in
- * advance which lookup will. The rest of the chain continues on that scheduler's thread.
+ * advance which lookup will. The rest of the chain then continues on that scheduler's thread.
+ * Exempt exchanges are passed on without the hop.
  *
- * <p>The starter registers one for every reactive app; with Spring Security the chain's {@link
- * IapServerSecurityCustomizer} turns the identity this filter verified into the chain's {@code
- * Authentication}. Thread-safe: one instance serves all exchanges.
+ * <p>The starter registers one for every reactive app, ahead of Spring Security's chains; with
+ * Spring Security, {@link IapServerSecurityCustomizer} turns the identity it verified into the
+ * chain's {@code Authentication}. Thread-safe: one instance serves all exchanges.
  */
 public final class IapWebFilter implements WebFilter, Ordered {
 
@@ -55,8 +65,8 @@ public final class IapWebFilter implements WebFilter, Ordered {
   public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
   /**
-   * Marks an exchange this filter handled; an instance of a private class under a private key, so
-   * that no other component can make a chain filter believe verification happened.
+   * Marks an exchange this filter let through; an instance of a private class under a private key,
+   * so that no other component can make a chain filter believe verification happened.
    */
   private static final String HANDLED_ATTRIBUTE = IapWebFilter.class.getName() + ".HANDLED";
 
@@ -68,22 +78,32 @@ public final class IapWebFilter implements WebFilter, Ordered {
     }
   }
 
-  private final IapVerifier verifier;
+  private final IapRequestPipeline pipeline;
   private final Scheduler scheduler;
 
-  private IapWebFilter(Builder builder) {
-    this.verifier = builder.verifier;
-    this.scheduler = builder.scheduler;
+  private IapWebFilter(IapRequestPipeline pipeline, Scheduler scheduler) {
+    this.pipeline = pipeline;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Creates a filter over this pipeline that verifies on {@link Schedulers#boundedElastic()}.
+   *
+   * @param pipeline the pipeline, not null; the filter does not close its verifier
+   * @return a filter, thread-safe
+   */
+  public static IapWebFilter of(IapRequestPipeline pipeline) {
+    return builder(pipeline).build();
   }
 
   /**
    * Starts configuring a filter.
    *
-   * @param verifier the verifier, not null; the filter does not close it
+   * @param pipeline the pipeline, not null; the filter does not close its verifier
    * @return a new builder, not thread-safe
    */
-  public static Builder builder(IapVerifier verifier) {
-    return new Builder(Objects.requireNonNull(verifier, "verifier"));
+  public static Builder builder(IapRequestPipeline pipeline) {
+    return new Builder(Objects.requireNonNull(pipeline, "pipeline"));
   }
 
   /**
@@ -99,13 +119,18 @@ public final class IapWebFilter implements WebFilter, Ordered {
   }
 
   /**
-   * Tells whether an {@code IapWebFilter} handled this exchange, and with which identity.
+   * Tells whether an {@code IapWebFilter} let this exchange through, and with which identity.
    *
-   * @return null if no filter handled it; else an optional identity (empty when exempt)
+   * @return null if none did; else the identity, empty when the exchange was exempt
    */
   static Optional<IapIdentity> handled(ServerWebExchange exchange) {
     Object handled = exchange.getAttribute(HANDLED_ATTRIBUTE);
     return handled instanceof Handled ? Optional.ofNullable(((Handled) handled).identity) : null;
+  }
+
+  /** Returns the pipeline, for the security chain's handlers. */
+  IapRequestPipeline pipeline() {
+    return pipeline;
   }
 
   @Override
@@ -115,95 +140,126 @@ public final class IapWebFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String assertion;
-    try {
-      assertion = assertion(exchange.getRequest().getHeaders());
-    } catch (IapVerificationException e) {
-      return reject(exchange, e);
+    ExchangeRequest request = new ExchangeRequest(exchange.getRequest());
+    if (pipeline.isExempt(request)) {
+      return chain.filter(pass(exchange, null));
     }
-    if (assertion == null) {
-      return reject(
-          exchange,
-          new IapVerificationException(
-              Reason.MISSING,
-              "no IAP assertion: the request carries no "
-                  + IapVerifier.HEADER
-                  + " header; requests must reach the app through IAP"));
-    }
-    return Mono.fromCallable(() -> verify(assertion))
+    return Mono.fromCallable(() -> pipeline.decide(request))
         .subscribeOn(scheduler)
-        .flatMap(
-            outcome ->
-                outcome instanceof IapIdentity
-                    ? chain.filter(verified(exchange, (IapIdentity) outcome))
-                    : reject(exchange, (IapVerificationException) outcome));
+        .flatMap(decision -> act(exchange, chain, request, decision));
   }
 
-  /** The identity, or the rejection as a value so that it is never confused with a chain error. */
-  private Object verify(String assertion) {
-    try {
-      return verifier.verify(assertion);
-    } catch (IapVerificationException e) {
-      return e;
+  private Mono<Void> act(
+      ServerWebExchange exchange,
+      WebFilterChain chain,
+      ExchangeRequest request,
+      IapDecision decision) {
+    switch (decision.outcome()) {
+      case VERIFIED:
+        return chain.filter(pass(exchange, decision.identity()));
+      case EXEMPT:
+        return chain.filter(pass(exchange, null));
+      case NO_ASSERTION:
+        // Behind IAP every request but the exempt ones carries an assertion, whatever the
+        // security chains would permit: fail closed before any of them runs.
+        return write(exchange.getResponse(), pipeline.rejectMissing(request));
+      default:
+        return write(exchange.getResponse(), decision.problem());
     }
   }
 
-  private static ServerWebExchange verified(ServerWebExchange exchange, IapIdentity identity) {
+  private static ServerWebExchange pass(ServerWebExchange exchange, IapIdentity identity) {
     exchange.getAttributes().put(HANDLED_ATTRIBUTE, new Handled(identity));
-    exchange.getAttributes().put(IDENTITY_ATTRIBUTE, identity);
-    return exchange;
-  }
-
-  private static String assertion(HttpHeaders headers) {
-    List<String> values = headers.get(IapVerifier.HEADER);
-    if (values == null || values.isEmpty()) {
-      return null;
+    if (identity != null) {
+      exchange.getAttributes().put(IDENTITY_ATTRIBUTE, identity);
+    } else {
+      exchange.getAttributes().remove(IDENTITY_ATTRIBUTE);
     }
-    if (values.size() > 1) {
-      throw new IapVerificationException(
-          Reason.MALFORMED,
-          "the request carries more than one "
-              + IapVerifier.HEADER
-              + " header; IAP sends exactly one, so another was added on the way");
-    }
-    return values.get(0);
+    return exchange
+        .mutate()
+        .request(
+            r ->
+                r.headers(
+                    h -> {
+                      h.remove(IapLegacyHeaders.EMAIL);
+                      h.remove(IapLegacyHeaders.ID);
+                      IapLegacyHeaders.of(identity).forEach(h::set);
+                    }))
+        .build();
   }
 
-  static Mono<Void> reject(ServerWebExchange exchange, IapVerificationException failure) {
-    return write(exchange.getResponse(), IapProblemResponse.of(failure));
-  }
-
-  static Mono<Void> write(ServerHttpResponse response, IapProblemResponse problem) {
+  /** Sends a rejection, unless the response is committed already (then nothing can be sent). */
+  static Mono<Void> write(ServerHttpResponse response, IapProblem problem) {
     if (response.isCommitted()) {
       return Mono.empty();
     }
     response.setStatusCode(HttpStatus.valueOf(problem.status()));
     HttpHeaders headers = response.getHeaders();
     problem.headers().forEach(headers::set);
-    headers.setContentType(MediaType.parseMediaType(IapProblemResponse.CONTENT_TYPE));
+    headers.setContentType(MediaType.parseMediaType(IapProblem.CONTENT_TYPE));
     byte[] body = problem.body();
     headers.setContentLength(body.length);
-    DataBuffer buffer = response.bufferFactory().wrap(body);
-    return response.writeWith(Mono.just(buffer));
+    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
   }
 
   @Override
   public String toString() {
-    return "IapWebFilter[audiences=" + verifier.audiences() + "]";
+    return "IapWebFilter[" + pipeline + "]";
+  }
+
+  /** The pipeline's view of a reactive request; reads it in place. */
+  static final class ExchangeRequest implements IapHttpRequest {
+    private final ServerHttpRequest request;
+
+    ExchangeRequest(ServerHttpRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod().name();
+    }
+
+    @Override
+    public String path() {
+      return request.getPath().value();
+    }
+
+    @Override
+    public String pathWithinApplication() {
+      // Raw, still percent-encoded and with any ;parameters: the pipeline exempts only paths
+      // already in normal form.
+      return request.getPath().pathWithinApplication().value();
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      List<String> values = request.getHeaders().get(name);
+      return values == null ? List.of() : values;
+    }
+
+    @Override
+    public String remoteAddress() {
+      InetSocketAddress address = request.getRemoteAddress();
+      if (address == null) {
+        return null;
+      }
+      return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    }
   }
 
   /** Configures an {@link IapWebFilter}. Not thread-safe; the filter it builds is. */
   public static final class Builder {
-    private final IapVerifier verifier;
+    private final IapRequestPipeline pipeline;
     private Scheduler scheduler = Schedulers.boundedElastic();
 
-    private Builder(IapVerifier verifier) {
-      this.verifier = verifier;
+    private Builder(IapRequestPipeline pipeline) {
+      this.pipeline = pipeline;
     }
 
     /**
-     * Runs verifications on this scheduler instead of {@link Schedulers#boundedElastic()}. It must
-     * allow blocking: a lookup that fetches keys waits up to the key source's request timeout.
+     * Verifies on this scheduler instead of {@link Schedulers#boundedElastic()}. It must allow
+     * blocking: a lookup that fetches keys waits up to the key source's request timeout.
      *
      * @param scheduler the scheduler, not null
      * @return this builder
@@ -219,7 +275,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
      * @return a filter, thread-safe
      */
     public IapWebFilter build() {
-      return new IapWebFilter(this);
+      return new IapWebFilter(pipeline, scheduler);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.web.IapRequestPipeline;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,15 +36,21 @@ public final class IapWebFluxAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IapWebFilter iapWebFilter(IapVerifier verifier, IapProperties properties) {
+    IapRequestPipeline iapRequestPipeline(IapVerifier verifier, IapProperties properties) {
       try {
-        return IapWebFilter.builder(verifier).build();
+        return IapRequestPipeline.builder().excludedPaths(properties.getExcludedPaths()).build(verifier);
       } catch (IllegalArgumentException e) {
         throw new IapConfigurationException(
             "Invalid IAP setting: iap.excluded-paths: " + e.getMessage(),
             "List only health-check paths under iap.excluded-paths, such as /actuator/health/**.",
             e);
       }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    IapWebFilter iapWebFilter(IapRequestPipeline pipeline) {
+      return IapWebFilter.of(pipeline);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.test.FakeIap;
+import io.github.iapverifier.web.IapRequestPipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.SpringSecurityCoreVersion;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
@@ -132,13 +134,54 @@ class ReactiveAutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              assertThat(context.getStartupFailure())
-                  .rootCause()
+              assertThat(rootCause(context.getStartupFailure()))
                   .isInstanceOf(IapConfigurationException.class)
                   .hasMessageContaining("webhookChain");
               assertThat(((IapConfigurationException) rootCause(context.getStartupFailure())).action())
                   .contains("IapServerSecurityCustomizer");
             });
+  }
+
+  @Test
+  void contextWhenChainForgetsCustomizerThenAppliedBySecurity7OrRefusedOnBoot35() {
+    boolean security7 = SpringSecurityCoreVersion.getVersion().startsWith("7.");
+    runner
+        .withUserConfiguration(ForgetfulChain.class)
+        .run(
+            context -> {
+              if (security7) {
+                // Spring Security 7 applies Customizer<ServerHttpSecurity> beans to every chain.
+                assertThat(context).hasNotFailed();
+                assertThat(
+                        context
+                            .getBean("forgetfulChain", SecurityWebFilterChain.class)
+                            .getWebFilters()
+                            .filter(IapServerSecurityCustomizer::isIapFilter)
+                            .count()
+                            .block())
+                    .isEqualTo(1);
+              } else {
+                assertThat(context).hasFailed();
+                assertThat(rootCause(context.getStartupFailure()))
+                    .hasMessageContaining("forgetfulChain");
+              }
+            });
+  }
+
+  @Test
+  void contextWhenOwnChainAlsoCallsCustomizerThenOneIapFilter() {
+    runner
+        .withUserConfiguration(OwnChain.class)
+        .run(
+            context ->
+                assertThat(
+                        context
+                            .getBean("appChain", SecurityWebFilterChain.class)
+                            .getWebFilters()
+                            .filter(IapServerSecurityCustomizer::isIapFilter)
+                            .count()
+                            .block())
+                    .isEqualTo(1));
   }
 
   @Test
@@ -163,7 +206,7 @@ class ReactiveAutoConfigurationTest {
   static class UserFilter {
     @Bean
     IapWebFilter myIapWebFilter(IapVerifier verifier) {
-      return IapWebFilter.builder(verifier).build();
+      return IapWebFilter.of(IapRequestPipeline.builder().build(verifier));
     }
   }
 
@@ -177,14 +220,26 @@ class ReactiveAutoConfigurationTest {
     }
   }
 
+  /** A chain built without the injected ServerHttpSecurity, so without any customizer bean. */
   @Configuration(proxyBeanMethods = false)
   @EnableWebFluxSecurity
   static class NarrowChain {
     @Bean
-    SecurityWebFilterChain webhookChain(ServerHttpSecurity http) {
-      return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/webhook/**"))
+    SecurityWebFilterChain webhookChain() {
+      return ServerHttpSecurity.http()
+          .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/webhook/**"))
           .authorizeExchange(a -> a.anyExchange().permitAll())
           .build();
+    }
+  }
+
+  /** A chain built from the injected ServerHttpSecurity that never calls the customizer. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableWebFluxSecurity
+  static class ForgetfulChain {
+    @Bean
+    SecurityWebFilterChain forgetfulChain(ServerHttpSecurity http) {
+      return http.authorizeExchange(a -> a.anyExchange().authenticated()).build();
     }
   }
 }
