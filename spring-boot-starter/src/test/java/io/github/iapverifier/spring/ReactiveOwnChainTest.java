@@ -88,12 +88,14 @@ class ReactiveOwnChainTest {
   @Configuration(proxyBeanMethods = false)
   @Import(SecuredReactiveApplication.class)
   static class OwnChainApplication {
+    // tag::webflux-chain[]
     @Bean
     SecurityWebFilterChain appChain(ServerHttpSecurity http, IapServerSecurityCustomizer iap) {
-      iap.customize(http);
+      iap.customize(http); // implied on Spring Boot 4, needed on 3.5
       return http.authorizeExchange(
               a -> a.pathMatchers("/admin/**").hasAuthority("ADMIN").anyExchange().authenticated())
           .build();
     }
+    // end::webflux-chain[]
   }
 }

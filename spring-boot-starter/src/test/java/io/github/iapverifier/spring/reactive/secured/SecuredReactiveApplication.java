@@ -22,6 +22,7 @@ public class SecuredReactiveApplication {
   @RestController
   static class Pages {
 
+    // tag::webflux-controller[]
     @GetMapping("/whoami")
     Mono<String> whoami(
         @AuthenticationPrincipal IapIdentity identity,
@@ -34,6 +35,7 @@ public class SecuredReactiveApplication {
     Mono<String> admin(@AuthenticationPrincipal IapIdentity identity) {
       return Mono.just("admin " + identity.email());
     }
+    // end::webflux-controller[]
 
     @PostMapping("/notes")
     Mono<String> note(@AuthenticationPrincipal IapIdentity identity) {
