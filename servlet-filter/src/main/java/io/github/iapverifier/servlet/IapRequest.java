@@ -1,6 +1,7 @@
 package io.github.iapverifier.servlet;
 
 import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.web.IapLegacyHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.security.Principal;
@@ -8,31 +9,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The request the application sees behind {@link IapFilter}.
+ * The request the application sees behind the {@link IapServletPipeline}.
  *
  * <p>With an identity, it reports it as principal, remote user and auth type, and answers the
  * unsigned legacy headers {@code x-goog-authenticated-user-email} and {@code -id} with the verified
- * values in IAP's format. Without one (an excluded path or a CORS preflight), it hides those
- * headers. Either way a value a client forged into them is never visible through {@link
- * #getHeader}, {@link #getHeaders}, {@link #getHeaderNames}, {@link #getIntHeader} or {@link
- * #getDateHeader}: legacy code that trusts them cannot be fooled.
+ * values in IAP's format. Without one (an exempt or anonymous request), it hides those headers.
+ * Either way a value a client forged into them is never visible through {@link #getHeader}, {@link
+ * #getHeaders}, {@link #getHeaderNames}, {@link #getIntHeader} or {@link #getDateHeader}: legacy
+ * code that trusts them cannot be fooled.
  *
  * <p>Like any request object, not thread-safe beyond what the container guarantees.
  */
 final class IapRequest extends HttpServletRequestWrapper {
 
-  static final String EMAIL_HEADER = "x-goog-authenticated-user-email";
-  static final String ID_HEADER = "x-goog-authenticated-user-id";
-
-  /** The namespace IAP puts before Google accounts' ids and emails in the legacy headers. */
-  private static final String GOOGLE_NAMESPACE = "accounts.google.com";
-
   private final IapIdentity identity;
   private final IapPrincipal principal;
-  private final String emailHeader;
-  private final String idHeader;
+  private final Map<String, String> legacy;
 
   /**
    * Wraps a request.
@@ -44,42 +39,13 @@ final class IapRequest extends HttpServletRequestWrapper {
     super(request);
     this.identity = identity;
     this.principal = identity == null ? null : new IapPrincipal(identity);
-    this.emailHeader = identity == null ? null : legacyEmail(identity);
-    this.idHeader = identity == null ? null : legacyId(identity);
-  }
-
-  IapIdentity identity() {
-    return identity;
-  }
-
-  /**
-   * IAP sends {@code accounts.google.com:EMAIL} for Google accounts; Identity Platform emails
-   * already carry their {@code securetoken.google.com/PROJECT:} namespace, the same as their
-   * subject, and are sent as they are.
-   */
-  static String legacyEmail(IapIdentity identity) {
-    String namespace = namespace(identity.subject());
-    String email = identity.email();
-    return email.startsWith(namespace + ":") ? email : namespace + ":" + email;
-  }
-
-  /** The subject already has IAP's {@code namespace:id} form. */
-  static String legacyId(IapIdentity identity) {
-    String subject = identity.subject();
-    return subject.indexOf(':') > 0 ? subject : GOOGLE_NAMESPACE + ":" + subject;
-  }
-
-  private static String namespace(String subject) {
-    int colon = subject.indexOf(':');
-    return colon > 0 ? subject.substring(0, colon) : GOOGLE_NAMESPACE;
-  }
-
-  private static boolean isLegacy(String name) {
-    return EMAIL_HEADER.equalsIgnoreCase(name) || ID_HEADER.equalsIgnoreCase(name);
+    this.legacy = IapLegacyHeaders.of(identity);
   }
 
   private String legacyValue(String name) {
-    return EMAIL_HEADER.equalsIgnoreCase(name) ? emailHeader : idHeader;
+    return IapLegacyHeaders.EMAIL.equalsIgnoreCase(name)
+        ? legacy.get(IapLegacyHeaders.EMAIL)
+        : legacy.get(IapLegacyHeaders.ID);
   }
 
   @Override
@@ -108,12 +74,12 @@ final class IapRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getHeader(String name) {
-    return isLegacy(name) ? legacyValue(name) : super.getHeader(name);
+    return IapLegacyHeaders.isLegacy(name) ? legacyValue(name) : super.getHeader(name);
   }
 
   @Override
   public Enumeration<String> getHeaders(String name) {
-    if (isLegacy(name)) {
+    if (IapLegacyHeaders.isLegacy(name)) {
       String value = legacyValue(name);
       return value == null
           ? Collections.emptyEnumeration()
@@ -129,21 +95,18 @@ final class IapRequest extends HttpServletRequestWrapper {
     if (names != null) {
       while (names.hasMoreElements()) {
         String name = names.nextElement();
-        if (!isLegacy(name)) {
+        if (!IapLegacyHeaders.isLegacy(name)) {
           result.add(name);
         }
       }
     }
-    if (identity != null) {
-      result.add(EMAIL_HEADER);
-      result.add(ID_HEADER);
-    }
+    result.addAll(legacy.keySet());
     return Collections.enumeration(result);
   }
 
   @Override
   public int getIntHeader(String name) {
-    if (isLegacy(name)) {
+    if (IapLegacyHeaders.isLegacy(name)) {
       String value = legacyValue(name);
       // As the servlet API specifies: -1 when absent, NumberFormatException when not a number.
       return value == null ? -1 : Integer.parseInt(value);
@@ -153,7 +116,7 @@ final class IapRequest extends HttpServletRequestWrapper {
 
   @Override
   public long getDateHeader(String name) {
-    if (isLegacy(name)) {
+    if (IapLegacyHeaders.isLegacy(name)) {
       if (legacyValue(name) == null) {
         return -1;
       }

@@ -3,6 +3,8 @@ package io.github.iapverifier.servlet;
 import io.github.iapverifier.IapAudience;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.web.IapHttpRequest;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -17,10 +19,10 @@ import org.slf4j.event.Level;
 
 /**
  * Reads {@link IapFilter}'s init-params ({@code web.xml}, {@code FilterRegistration}) into the
- * builders of a verifier and a filter. Every error is an {@link IllegalArgumentException} whose
+ * builders of a verifier and a pipeline. Every error is an {@link IllegalArgumentException} whose
  * message names the init-param, the value and what is accepted.
  */
-record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
+record InitParams(IapVerifier.Builder verifier, IapRequestPipeline.Builder pipeline) {
 
   static final String AUDIENCES = "audiences";
   static final String JWKS_URI = "jwks-uri";
@@ -31,6 +33,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
   static final String TOKEN_CACHE_SIZE = "token-cache-size";
   static final String ALLOW_CORS_PREFLIGHT = "allow-cors-preflight";
   static final String REJECTION_LOG_LEVEL = "rejection-log-level";
+  static final String INCLUDE_REJECTION_MESSAGE = "include-rejection-message";
 
   /** Tells {@code audiences} to read the audience from the Cloud Run / App Engine environment. */
   static final String DETECT = "detect";
@@ -45,6 +48,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
           CLOCK_SKEW,
           TOKEN_CACHE_SIZE,
           ALLOW_CORS_PREFLIGHT,
+          INCLUDE_REJECTION_MESSAGE,
           REJECTION_LOG_LEVEL);
 
   // Lists in web.xml are often spread over lines: commas and any whitespace separate items.
@@ -61,13 +65,13 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
       if (!NAMES.contains(name)) {
         throw new IllegalArgumentException(
             "unknown init-param '"
-                + ExcludedPaths.printable(name)
+                + IapHttpRequest.printable(name)
                 + "'; known init-params are "
                 + NAMES);
       }
     }
     IapVerifier.Builder verifier = IapVerifier.builder();
-    IapFilter.Builder filter = new IapFilter.Builder(null);
+    IapRequestPipeline.Builder filter = IapRequestPipeline.builder();
 
     List<String> audiences = list(params, AUDIENCES);
     if (audiences.isEmpty()) {
@@ -133,6 +137,10 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
     if (cors != null) {
       filter.allowCorsPreflight(bool(ALLOW_CORS_PREFLIGHT, cors));
     }
+    String include = value(params, INCLUDE_REJECTION_MESSAGE);
+    if (include != null) {
+      filter.includeRejectionMessage(bool(INCLUDE_REJECTION_MESSAGE, include));
+    }
     for (String item : list(params, REJECTION_LOG_LEVEL)) {
       int eq = item.indexOf('=');
       if (eq < 0) {
@@ -178,7 +186,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
           "init-param '"
               + JWKS_URI
               + "': '"
-              + ExcludedPaths.printable(value)
+              + IapHttpRequest.printable(value)
               + "' is not an absolute http(s) URI such as"
               + " https://www.gstatic.com/iap/verify/public_key-jwk");
     }
@@ -195,7 +203,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "'"
-              + ExcludedPaths.printable(value)
+              + IapHttpRequest.printable(value)
               + "' is neither an ISO-8601 duration such as PT30S nor a whole number of seconds"
               + " such as 30");
     }
@@ -209,7 +217,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
         "init-param '"
             + TOKEN_CACHE_SIZE
             + "': '"
-            + ExcludedPaths.printable(value)
+            + IapHttpRequest.printable(value)
             + "' is not a whole number of entries (0 turns the cache off)");
   }
 
@@ -225,7 +233,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
         "init-param '"
             + name
             + "': '"
-            + ExcludedPaths.printable(value)
+            + IapHttpRequest.printable(value)
             + "' is neither true nor false");
   }
 
@@ -238,7 +246,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
           "init-param '"
               + REJECTION_LOG_LEVEL
               + "': '"
-              + ExcludedPaths.printable(value)
+              + IapHttpRequest.printable(value)
               + "' is not a log level; use ERROR, WARN, INFO, DEBUG or TRACE, for all reasons"
               + " or as REASON=LEVEL, for example MISSING=DEBUG");
     }
@@ -256,7 +264,7 @@ record InitParams(IapVerifier.Builder verifier, IapFilter.Builder filter) {
         "init-param '"
             + REJECTION_LOG_LEVEL
             + "': '"
-            + ExcludedPaths.printable(value)
+            + IapHttpRequest.printable(value)
             + "' is not a rejection reason; use one of "
             + Arrays.toString(Reason.values()));
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
 import java.io.ByteArrayOutputStream;
@@ -202,7 +203,8 @@ class IapFilterContainerTest {
         jetty.get("/app/whoami", HEADER, iap.token().build(), HEADER, iap.token().build());
 
     Map<String, Object> problem = assertProblem(response, 401, Reason.MALFORMED);
-    assertThat((String) problem.get("detail")).contains("more than one " + HEADER);
+    // Clients get the fixed text; the count of headers is in the log line.
+    assertThat(problem).containsEntry("detail", IapProblem.detail(Reason.MALFORMED));
   }
 
   @Test
@@ -230,9 +232,8 @@ class IapFilterContainerTest {
         "/app/status",
         "/app/status/",
         "/app/status/deep/er",
-        "/app/healthz;jsessionid=a1b2"
       })
-  void excludedPrefixOrPathWithPathParametersThenPasses(String target) {
+  void excludedPrefixThenPasses(String target) {
     Jetty.Raw response = jetty.raw("GET", target);
 
     assertThat(response.status()).isEqualTo(200);
@@ -241,7 +242,17 @@ class IapFilterContainerTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"/app/healthzx", "/app/statusx", "/app/healthz/", "/app/HEALTHZ", "/app/admin"})
+      strings = {
+        "/app/healthzx",
+        "/app/statusx",
+        "/app/healthz/",
+        "/app/HEALTHZ",
+        "/app/admin",
+        // Not in normal form as sent: verified like any path, even if it decodes to an exclusion.
+        "/app/healthz;jsessionid=a1b2",
+        "/app/%68ealthz",
+        "/app/status/a%20b"
+      })
   void pathNotExcludedThen401(String target) {
     assertThat(jetty.raw("GET", target).status()).isEqualTo(401);
   }
@@ -277,7 +288,7 @@ class IapFilterContainerTest {
     Jetty.Raw response = jetty.raw("GET", "/app/healthz/../admin");
 
     assertThat(response.status()).isEqualTo(401);
-    assertThat(response.headers().get("content-type")).isEqualTo(IapProblemResponse.CONTENT_TYPE);
+    assertThat(response.headers().get("content-type")).isEqualTo(io.github.iapverifier.web.IapProblem.CONTENT_TYPE);
   }
 
   @Test
@@ -366,7 +377,7 @@ class IapFilterContainerTest {
 
     List<String> lines =
         log.lines()
-            .filter(l -> l.contains("IapFilter - IAP rejected"))
+            .filter(l -> l.contains("IapRequestPipeline - IAP rejected"))
             .collect(Collectors.toList());
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0))
@@ -396,7 +407,7 @@ class IapFilterContainerTest {
       HttpResponse<String> response, int status, Reason reason) {
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type"))
-        .hasValue(IapProblemResponse.CONTENT_TYPE);
+        .hasValue(io.github.iapverifier.web.IapProblem.CONTENT_TYPE);
     assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
     if (status == 401) {
       assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("IAP");

@@ -70,7 +70,7 @@ class IapFilterLaxContainerTest {
     Jetty.Raw response = jetty.raw("GET", target);
 
     assertThat(response.status()).isEqualTo(401);
-    assertThat(response.headers().get("content-type")).isEqualTo(IapProblemResponse.CONTENT_TYPE);
+    assertThat(response.headers().get("content-type")).isEqualTo(io.github.iapverifier.web.IapProblem.CONTENT_TYPE);
     assertThat(response.body()).doesNotContain("health=ok");
   }
 }

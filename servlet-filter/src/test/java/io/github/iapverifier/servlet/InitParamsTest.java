@@ -8,6 +8,9 @@ import io.github.iapverifier.IapAudience;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
+import io.github.iapverifier.web.IapHttpRequest;
+import io.github.iapverifier.web.IapProblem;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,12 +35,48 @@ class InitParamsTest {
     return params;
   }
 
-  private static IapFilter.Settings settings(Map<String, String> params) {
+  private static IapRequestPipeline settings(Map<String, String> params) {
     InitParams parsed = InitParams.parse(params);
     // Built, never warmed up: nothing is fetched.
     try (IapVerifier verifier = parsed.verifier().build()) {
-      return parsed.filter().settings(verifier);
+      return parsed.pipeline().build(verifier);
     }
+  }
+
+  private static final IapHttpRequest GET_ROOT = request("/");
+
+  /** Whether a plain GET of this path is exempt. */
+  private static boolean exempt(IapRequestPipeline pipeline, String path) {
+    return pipeline.isExempt(request(path));
+  }
+
+  private static IapHttpRequest request(String path) {
+    return new IapHttpRequest() {
+          @Override
+          public String method() {
+            return "GET";
+          }
+
+          @Override
+          public String path() {
+            return path;
+          }
+
+          @Override
+          public String pathWithinApplication() {
+            return path;
+          }
+
+          @Override
+          public java.util.List<String> headers(String name) {
+            return java.util.List.of();
+          }
+
+          @Override
+          public String remoteAddress() {
+            return null;
+          }
+        };
   }
 
   @Test
@@ -52,42 +91,44 @@ class InitParamsTest {
             "clock-skew", "PT45S",
             "token-cache-size", "0",
             "allow-cors-preflight", "TRUE",
+            "include-rejection-message", "true",
             "rejection-log-level", "debug, POLICY_DENIED=error");
 
-    IapFilter.Settings s = settings(params);
+    IapRequestPipeline s = settings(params);
 
     assertThat(s.verifier().audiences())
         .containsExactly(IapAudience.of(AUDIENCE), IapAudience.of(RUN_AUDIENCE));
     assertThat(((RemoteKeySource) s.verifier().keySource()).jwksUri())
         .isEqualTo(URI.create("http://127.0.0.1:9/keys"));
-    assertThat(s.excludedPaths().patterns()).containsExactly("/healthz", "/status/**");
-    assertThat(s.allowCorsPreflight()).isTrue();
-    assertThat(s.logLevels())
-        .containsEntry(Reason.MISSING, Level.DEBUG)
-        .containsEntry(Reason.KEYS_UNAVAILABLE, Level.DEBUG)
-        .containsEntry(Reason.POLICY_DENIED, Level.ERROR);
+    assertThat(s.toString())
+        .contains("excludedPaths=[/healthz, /status/**]")
+        .contains("corsPreflight=exempt");
+    assertThat(exempt(s, "/status/x")).isTrue();
+    assertThat(s.rejectionLogLevel(Reason.MISSING)).isEqualTo(Level.DEBUG);
+    assertThat(s.rejectionLogLevel(Reason.KEYS_UNAVAILABLE)).isEqualTo(Level.DEBUG);
+    assertThat(s.rejectionLogLevel(Reason.POLICY_DENIED)).isEqualTo(Level.ERROR);
+    assertThat(s.rejectMissing(GET_ROOT).bodyText()).contains("no IAP assertion: the request");
   }
 
   @Test
   void parseWhenOnlyAudiencesThenDefaults() {
-    IapFilter.Settings s = settings(params());
+    IapRequestPipeline s = settings(params());
 
-    assertThat(s.excludedPaths().isEmpty()).isTrue();
-    assertThat(s.allowCorsPreflight()).isFalse();
-    assertThat(s.logLevels())
-        .containsEntry(Reason.MISSING, Level.INFO)
-        .containsEntry(Reason.WRONG_AUDIENCE, Level.INFO)
-        .containsEntry(Reason.POLICY_DENIED, Level.WARN)
-        .containsEntry(Reason.KEYS_UNAVAILABLE, Level.WARN);
+    assertThat(s.toString()).contains("excludedPaths=[]").contains("corsPreflight=verified");
+    assertThat(s.rejectionLogLevel(Reason.MISSING)).isEqualTo(Level.INFO);
+    assertThat(s.rejectionLogLevel(Reason.WRONG_AUDIENCE)).isEqualTo(Level.INFO);
+    assertThat(s.rejectionLogLevel(Reason.POLICY_DENIED)).isEqualTo(Level.WARN);
+    assertThat(s.rejectionLogLevel(Reason.KEYS_UNAVAILABLE)).isEqualTo(Level.WARN);
+    assertThat(s.rejectMissing(GET_ROOT).bodyText())
+        .contains(IapProblem.detail(Reason.MISSING));
   }
 
   @Test
   void parseWhenBlankOptionalValuesThenTreatedAsAbsent() {
-    IapFilter.Settings s =
+    IapRequestPipeline s =
         settings(params("excluded-paths", "  ", "clock-skew", "", "allow-cors-preflight", " "));
 
-    assertThat(s.excludedPaths().isEmpty()).isTrue();
-    assertThat(s.allowCorsPreflight()).isFalse();
+    assertThat(s.toString()).contains("excludedPaths=[]").contains("corsPreflight=verified");
   }
 
   @Test
@@ -131,7 +172,8 @@ class InitParamsTest {
         .withMessage(
             "unknown init-param 'audience'; known init-params are [audiences, jwks-uri,"
                 + " excluded-paths, allowed-hosted-domains, required-access-levels, clock-skew,"
-                + " token-cache-size, allow-cors-preflight, rejection-log-level]");
+                + " token-cache-size, allow-cors-preflight, include-rejection-message,"
+                + " rejection-log-level]");
   }
 
   @ParameterizedTest
@@ -188,6 +230,7 @@ class InitParamsTest {
             "clock-skew", "x",
             "token-cache-size", "x",
             "allow-cors-preflight", "x",
+            "include-rejection-message", "x",
             "rejection-log-level", "x");
     assertThat(invalid.keySet()).containsExactlyInAnyOrderElementsOf(InitParams.NAMES);
     for (String name : InitParams.NAMES) {

@@ -1,113 +1,98 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapIdentity;
-import io.github.iapverifier.IapVerificationException;
-import io.github.iapverifier.IapVerificationException.Reason;
-import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.servlet.IapFilter;
-import io.github.iapverifier.servlet.IapProblemResponse;
+import io.github.iapverifier.servlet.IapServletPipeline;
+import io.github.iapverifier.web.IapDecision;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
  * The Spring Security filter that authenticates a request by its IAP assertion. {@link
- * IapConfigurer} installs it; the type is public so that other filters can be placed relative to it
- * ({@code http.addFilterAfter(mine, IapAuthenticationFilter.class)}).
+ * IapConfigurer} installs it before {@code CsrfFilter}; the type is public so that other filters can
+ * be placed relative to it ({@code http.addFilterAfter(mine, IapAuthenticationFilter.class)}).
+ *
+ * <p>It runs the same pipeline as the servlet {@code IapFilter} ({@link IapServletPipeline}), so
+ * both answer every case alike:
  *
  * <ul>
- *   <li>Excluded paths are passed on untouched.
- *   <li>No assertion: passed on unauthenticated; where the rules require authentication, the entry
- *       point answers 401 {@code MISSING}.
- *   <li>A valid assertion: the security context holds an {@link IapAuthenticationToken}, and the
- *       identity is also the request attribute {@code IapIdentity.class.getName()}, as with the
- *       servlet filter.
- *   <li>An invalid one (or two header values): answered at once, 401, 403 or 503 problem+json, as
- *       the servlet filter answers, even on paths the rules permit: only IAP sets this header.
+ *   <li>A valid assertion: the security context holds an {@link IapAuthenticationToken}, saved
+ *       through a request-scoped {@link SecurityContextRepository} (never the session: IAP signs
+ *       every request), so that async and error dispatches of the request stay authenticated. The
+ *       request goes on wrapped: the identity is also the request attribute {@code
+ *       IapIdentity.class.getName()}, and the legacy headers {@code x-goog-authenticated-user-*}
+ *       report it.
+ *   <li>An invalid one (or two header values, or no keys): answered at once, 401, 403 or 503
+ *       problem+json, even on paths the rules permit: only IAP sets this header.
+ *   <li>No assertion, and excluded paths: passed on anonymous, legacy headers removed; where the
+ *       rules require authentication, the entry point answers 401 {@code MISSING}, whatever the
+ *       method (this filter runs before CSRF protection, and the access-denied handler turns a
+ *       CSRF failure of a request without assertion into that 401 too).
  * </ul>
  *
- * <p>Thread-safe.
+ * <p>Runs on every dispatch (request, forward, include, async, error) with the decision of the
+ * first. Thread-safe.
  */
-public final class IapAuthenticationFilter extends OncePerRequestFilter {
+public final class IapAuthenticationFilter implements Filter {
 
-  private static final Logger log = LoggerFactory.getLogger(IapAuthenticationFilter.class);
-
-  private final IapVerifier verifier;
+  private final IapServletPipeline pipeline;
   private final IapAuthoritiesMapper authoritiesMapper;
-  private final ExcludedPathsMatcher excludedPaths;
   private final SecurityContextHolderStrategy contexts;
+  private final SecurityContextRepository repository;
 
   IapAuthenticationFilter(
-      IapVerifier verifier,
+      IapServletPipeline pipeline,
       IapAuthoritiesMapper authoritiesMapper,
-      ExcludedPathsMatcher excludedPaths,
-      SecurityContextHolderStrategy contexts) {
-    this.verifier = Objects.requireNonNull(verifier, "verifier");
+      SecurityContextHolderStrategy contexts,
+      SecurityContextRepository repository) {
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.authoritiesMapper = Objects.requireNonNull(authoritiesMapper, "authoritiesMapper");
-    this.excludedPaths = Objects.requireNonNull(excludedPaths, "excludedPaths");
     this.contexts = Objects.requireNonNull(contexts, "contexts");
+    this.repository = Objects.requireNonNull(repository, "repository");
   }
 
   @Override
-  protected void doFilterInternal(
-      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws ServletException, IOException {
-    if (excludedPaths.matches(request)) {
-      chain.doFilter(request, response);
-      return;
-    }
-    IapIdentity identity = null;
-    try {
-      String assertion = IapFilter.assertion(request);
-      if (assertion != null) {
-        identity = verifier.verify(assertion);
-      }
-    } catch (IapVerificationException e) {
-      contexts.clearContext();
-      logRejection(request, e);
-      IapResponses.write(response, e);
-      return;
-    }
-    if (identity == null) {
-      // No header: anonymous; the authorization rules decide (401 via the entry point).
-      chain.doFilter(request, response);
-      return;
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletResponse response = (HttpServletResponse) res;
+    pipeline.handle(
+        (HttpServletRequest) req,
+        response,
+        false,
+        (request, decision) -> {
+          if (decision.outcome() == IapDecision.Outcome.VERIFIED) {
+            authenticate(request, response, decision.identity());
+          }
+          chain.doFilter(request, response);
+        });
+  }
+
+  private void authenticate(
+      HttpServletRequest request, HttpServletResponse response, IapIdentity identity) {
+    Authentication current = contexts.getContext().getAuthentication();
+    if (current instanceof IapAuthenticationToken
+        && ((IapAuthenticationToken) current).identity().equals(identity)) {
+      return; // a later dispatch whose context the repository restored
     }
     SecurityContext context = contexts.createEmptyContext();
     context.setAuthentication(
         new IapAuthenticationToken(identity, authoritiesMapper.authorities(identity)));
     contexts.setContext(context);
-    request.setAttribute(IapIdentity.class.getName(), identity);
-    chain.doFilter(request, response);
+    repository.saveContext(context, request, response);
   }
 
-  private static void logRejection(HttpServletRequest request, IapVerificationException e) {
-    // Levels as the servlet filter's defaults: a policy denial or an outage needs attention,
-    // an invalid assertion is the client's business. The message never contains the assertion
-    // (IapVerificationException's contract).
-    Level level =
-        e.reason() == Reason.POLICY_DENIED || e.reason() == Reason.KEYS_UNAVAILABLE
-            ? Level.WARN
-            : Level.INFO;
-    if (log.isEnabledForLevel(level)) {
-      log.atLevel(level)
-          .log(
-              "IAP rejected {} {} from {}: {} {}: {}",
-              IapResponses.printable(request.getMethod()),
-              IapResponses.printable(request.getRequestURI()),
-              request.getRemoteAddr(),
-              IapProblemResponse.status(e.reason()),
-              e.reason(),
-              e.getMessage());
-    }
+  @Override
+  public String toString() {
+    return "IapAuthenticationFilter[" + pipeline + "]";
   }
 }

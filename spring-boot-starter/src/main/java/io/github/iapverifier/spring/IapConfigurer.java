@@ -1,15 +1,20 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapServletPipeline;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
-import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Adds IAP authentication to a {@link org.springframework.security.web.SecurityFilterChain} of your
@@ -26,12 +31,17 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
  * }
  * }</pre>
  *
- * <p>It installs an {@link IapAuthenticationFilter} and, unless the chain sets its own, an entry
- * point (401 problem+json, reason {@code MISSING}) and an access-denied handler (403 problem+json).
- * It leaves the authorization rules, sessions and CSRF to the chain. By default it uses the
- * application context's {@link IapVerifier}, {@link IapAuthoritiesMapper} (else the standard
- * mapping of {@code iap.authorities}) and {@code iap.excluded-paths}; the methods below override
- * them.
+ * <p>It installs an {@link IapAuthenticationFilter} before CSRF protection and, unless the chain
+ * sets its own, an entry point (401 problem+json, reason {@code MISSING}) and an access-denied
+ * handler (403 problem+json; a CSRF failure of a request without assertion gets the 401). It
+ * leaves the authorization rules, sessions and CSRF to the chain. By default it uses the application context's {@link
+ * IapRequestPipeline} (the {@code iap.*} settings over its {@link IapVerifier}) and {@link
+ * IapAuthoritiesMapper} (else the standard mapping of {@code iap.authorities}); the methods below
+ * override them.
+ *
+ * <p>Every chain of an app needs it, or IAP is not checked on the requests that chain serves: the
+ * starter refuses to start when no chain applies it, and warns about each chain that does not (see
+ * {@code iap.require-enforcement}).
  *
  * <p>Not thread-safe; used while a chain is being built.
  */
@@ -40,6 +50,7 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
   private IapVerifier verifier;
   private IapAuthoritiesMapper authoritiesMapper;
   private List<String> excludedPaths;
+  private volatile IapServletPipeline pipeline;
 
   private IapConfigurer() {}
 
@@ -75,8 +86,9 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
   }
 
   /**
-   * Passes these paths on without verification (exact paths and {@code /prefix/**}) instead of
-   * {@code iap.excluded-paths}. The chain's rules still decide whether they need authentication.
+   * Passes these paths on without verification (exact paths and {@code /prefix/**}, in normal form
+   * only, as {@code iap.excluded-paths}) instead of {@code iap.excluded-paths}. The chain's rules
+   * still decide whether they need authentication.
    *
    * @param patterns the paths, not null
    * @return this configurer
@@ -84,27 +96,84 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
    */
   public IapConfigurer excludedPaths(String... patterns) {
     List<String> list = Arrays.asList(Objects.requireNonNull(patterns, "patterns"));
-    ExcludedPathsMatcher.of(list); // fail fast, where the caller can see it
+    IapRequestPipeline.builder().excludedPaths(list); // fail fast, where the caller can see it
     this.excludedPaths = List.copyOf(list);
     return this;
   }
 
+  /**
+   * Returns a matcher for the requests this configurer's filter exempts from IAP ({@code
+   * iap.excluded-paths} in normal form, allowed CORS preflights), so that the chain can permit
+   * exactly those, as the starter's default chain does:
+   *
+   * <pre>{@code
+   * IapConfigurer iap = IapConfigurer.iap();
+   * http.authorizeHttpRequests(a -> a.requestMatchers(iap.exempt()).permitAll()
+   *         .anyRequest().authenticated())
+   *     .with(iap, Customizer.withDefaults());
+   * }</pre>
+   *
+   * A path pattern such as {@code requestMatchers("/healthz")} would also match {@code
+   * /%68ealthz}, which IAP does not exempt.
+   *
+   * @return a matcher, thread-safe; it matches nothing until the chain is built
+   */
+  public RequestMatcher exempt() {
+    return request -> {
+      IapServletPipeline p = pipeline;
+      return p != null && p.isExempt(request);
+    };
+  }
+
   @Override
   public void init(HttpSecurity http) {
+    ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+    pipeline = new IapServletPipeline(pipeline(context));
     ExceptionHandlingConfigurer<HttpSecurity> exceptions =
         http.getConfigurer(ExceptionHandlingConfigurer.class);
     if (exceptions != null) {
       // Defaults only: an entry point or handler the chain sets itself wins.
       exceptions.defaultAuthenticationEntryPointFor(
-          new IapSecurityHandlers.EntryPoint(), AnyRequestMatcher.INSTANCE);
+          new IapSecurityHandlers.EntryPoint(pipeline), AnyRequestMatcher.INSTANCE);
       exceptions.defaultAccessDeniedHandlerFor(
-          new IapSecurityHandlers.Denied(), AnyRequestMatcher.INSTANCE);
+          new IapSecurityHandlers.Denied(pipeline), AnyRequestMatcher.INSTANCE);
     }
   }
 
   @Override
   public void configure(HttpSecurity http) {
     ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+    IapAuthoritiesMapper mapper = authoritiesMapper;
+    if (mapper == null) {
+      mapper = bean(context, IapAuthoritiesMapper.class);
+    }
+    if (mapper == null) {
+      IapProperties properties = bean(context, IapProperties.class);
+      mapper =
+          IapAuthoritiesMapper.standard(
+              properties == null ? Map.of() : properties.getAuthorities());
+    }
+    IapAuthenticationFilter filter =
+        new IapAuthenticationFilter(
+            pipeline,
+            mapper,
+            getSecurityContextHolderStrategy(),
+            // Per request, never the session: a session must not vouch for a later request that
+            // came around IAP. Async and error dispatches of the request load it from here.
+            new RequestAttributeSecurityContextRepository());
+    // Before CSRF protection: a request without a valid assertion gets the IAP 401 whatever its
+    // method, and authenticated requests keep CSRF protection.
+    http.addFilterBefore(postProcess(filter), CsrfFilter.class);
+  }
+
+  /** The context's pipeline, or one built from the properties when this configurer overrides. */
+  private IapRequestPipeline pipeline(ApplicationContext context) {
+    if (verifier == null && excludedPaths == null) {
+      IapRequestPipeline shared = bean(context, IapRequestPipeline.class);
+      if (shared != null) {
+        return shared;
+      }
+    }
     IapVerifier v = verifier != null ? verifier : bean(context, IapVerifier.class);
     if (v == null) {
       // Fail closed: a chain that was meant to require IAP must not be built without it.
@@ -113,24 +182,11 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
               + " declare an IapVerifier bean, or call IapConfigurer.iap().verifier(...)");
     }
     IapProperties properties = bean(context, IapProperties.class);
-    IapAuthoritiesMapper mapper = authoritiesMapper;
-    if (mapper == null) {
-      mapper = bean(context, IapAuthoritiesMapper.class);
+    if (properties == null) {
+      properties = new IapProperties();
     }
-    if (mapper == null) {
-      mapper =
-          IapAuthoritiesMapper.standard(
-              properties == null ? java.util.Map.of() : properties.getAuthorities());
-    }
-    List<String> paths =
-        excludedPaths != null
-            ? excludedPaths
-            : properties == null ? List.of() : properties.getExcludedPaths();
-    IapAuthenticationFilter filter =
-        new IapAuthenticationFilter(
-            v, mapper, ExcludedPathsMatcher.of(paths), getSecurityContextHolderStrategy());
-    // A pre-authenticated scheme: the proxy in front authenticated the user, we verify its word.
-    http.addFilterAt(postProcess(filter), AbstractPreAuthenticatedProcessingFilter.class);
+    List<String> paths = excludedPaths != null ? excludedPaths : properties.getExcludedPaths();
+    return IapVerifierFactory.pipeline(properties, paths).build(v);
   }
 
   private static <T> T bean(ApplicationContext context, Class<T> type) {

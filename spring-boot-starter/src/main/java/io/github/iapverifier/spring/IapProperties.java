@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.github.iapverifier.IapVerificationException.Reason;
+import org.slf4j.event.Level;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -44,6 +46,27 @@ public class IapProperties {
    * Paths served without an assertion, for load balancer health checks: exact paths or /prefix/**.
    */
   private List<String> excludedPaths = new ArrayList<>();
+
+  /**
+   * Whether CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) pass without an
+   * assertion; only when IAP is set to pass OPTIONS requests unauthenticated.
+   */
+  private boolean allowCorsPreflight;
+
+  /**
+   * Whether rejection responses carry the actionable message (configured audiences, domains,
+   * access levels, key endpoint) instead of a short fixed text; it is always in the log line.
+   */
+  private boolean includeRejectionMessage;
+
+  /** Log level of rejections per reason; default WARN for POLICY_DENIED and KEYS_UNAVAILABLE. */
+  private Map<Reason, Level> rejectionLogLevel = new LinkedHashMap<>();
+
+  /**
+   * Whether start-up fails when the app would serve requests without IAP enforcement (no IapFilter
+   * registered, no SecurityFilterChain applying IapConfigurer); false only logs a warning.
+   */
+  private boolean requireEnforcement = true;
 
   /** Google Workspace domains (hd claim) whose users are accepted; empty accepts any. */
   private List<String> allowedHostedDomains = new ArrayList<>();
@@ -96,6 +119,38 @@ public class IapProperties {
 
   public void setExcludedPaths(List<String> excludedPaths) {
     this.excludedPaths = excludedPaths;
+  }
+
+  public boolean isAllowCorsPreflight() {
+    return allowCorsPreflight;
+  }
+
+  public void setAllowCorsPreflight(boolean allowCorsPreflight) {
+    this.allowCorsPreflight = allowCorsPreflight;
+  }
+
+  public boolean isIncludeRejectionMessage() {
+    return includeRejectionMessage;
+  }
+
+  public void setIncludeRejectionMessage(boolean includeRejectionMessage) {
+    this.includeRejectionMessage = includeRejectionMessage;
+  }
+
+  public Map<Reason, Level> getRejectionLogLevel() {
+    return rejectionLogLevel;
+  }
+
+  public void setRejectionLogLevel(Map<Reason, Level> rejectionLogLevel) {
+    this.rejectionLogLevel = rejectionLogLevel;
+  }
+
+  public boolean isRequireEnforcement() {
+    return requireEnforcement;
+  }
+
+  public void setRequireEnforcement(boolean requireEnforcement) {
+    this.requireEnforcement = requireEnforcement;
   }
 
   public List<String> getAllowedHostedDomains() {

@@ -2,7 +2,9 @@ package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
-import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapFilter;
+import io.github.iapverifier.servlet.IapServletPipeline;
+import io.github.iapverifier.web.IapProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,7 +16,7 @@ import org.springframework.security.web.csrf.CsrfException;
 
 /**
  * The entry point and access-denied handler {@link IapConfigurer} installs, so that rejections by
- * the authorization rules look like the filter's own: problem+json with a {@code reason}.
+ * the authorization rules and by CSRF protection are answered and logged as the pipeline's own.
  */
 final class IapSecurityHandlers {
 
@@ -22,33 +24,53 @@ final class IapSecurityHandlers {
 
   /** 401 {@code MISSING}: the rules require authentication and the request carried no assertion. */
   static final class EntryPoint implements AuthenticationEntryPoint {
+    private final IapServletPipeline pipeline;
+
+    EntryPoint(IapServletPipeline pipeline) {
+      this.pipeline = pipeline;
+    }
+
     @Override
     public void commence(
         HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
         throws IOException {
-      IapResponses.write(
-          response,
-          new IapVerificationException(
-              Reason.MISSING,
-              "no IAP assertion: the request carries no "
-                  + IapVerifier.HEADER
-                  + " header; requests must reach the app through IAP"));
+      IapServletPipeline.write(pipeline.rejectMissing(request), response);
     }
   }
 
-  /** 403 {@code POLICY_DENIED}: an IAP-authenticated user the app's own rules refuse. */
+  /**
+   * A denial by the app's rules of a verified user: 403 {@code POLICY_DENIED}. A CSRF failure: the
+   * IAP 401 {@code MISSING} when the request carried no assertion (and needed one), else 403 with
+   * reason {@code CSRF}.
+   */
   static final class Denied implements AccessDeniedHandler {
+    private final IapServletPipeline pipeline;
+
+    Denied(IapServletPipeline pipeline) {
+      this.pipeline = pipeline;
+    }
+
     @Override
     public void handle(
         HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
         throws IOException {
-      String detail =
-          e instanceof CsrfException
-              ? "the request's CSRF token is missing or invalid; IAP's cookie makes browsers send"
-                  + " a valid assertion with cross-site requests, so state-changing requests need"
-                  + " one"
-              : "access denied by this application's authorization rules";
-      IapResponses.write(response, new IapVerificationException(Reason.POLICY_DENIED, detail));
+      boolean verified = IapFilter.identity(request).isPresent();
+      IapProblem problem;
+      if (e instanceof CsrfException) {
+        problem =
+            verified || pipeline.isExempt(request)
+                ? IapProblem.csrf()
+                : pipeline.rejectMissing(request);
+      } else {
+        problem =
+            pipeline.reject(
+                request,
+                new IapVerificationException(
+                    Reason.POLICY_DENIED,
+                    "access denied by this application's authorization rules"
+                        + (verified ? "" : " (no IAP identity)")));
+      }
+      IapServletPipeline.write(problem, response);
     }
   }
 }

@@ -1,9 +1,10 @@
 package io.github.iapverifier.spring;
 
-import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.servlet.IapFilter;
+import io.github.iapverifier.web.IapRequestPipeline;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -11,14 +12,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * Auto-configuration of the servlet {@link IapFilter} for apps without Spring Security: every
- * request but {@code iap.excluded-paths} must carry a valid assertion. Backs off when the app
- * registers its own {@code FilterRegistrationBean<IapFilter>}. With Spring Security on the class
- * path, {@link IapWebSecurityAutoConfiguration} applies instead, never both.
+ * Auto-configuration of the servlet {@link IapFilter} for apps without the Spring Security
+ * integration: every request but {@code iap.excluded-paths} must carry a valid assertion. Backs
+ * off when the app registers its own {@code FilterRegistrationBean<IapFilter>}.
+ *
+ * <p>Exactly one of this and {@link IapWebSecurityAutoConfiguration} applies for every class path:
+ * that one needs both {@code spring-security-web} and {@code spring-security-config}, this one
+ * applies when either is missing (for example {@code spring-security-web} alone, pulled in by a
+ * test library), so an app never falls between the two.
  */
 @AutoConfiguration(after = IapAutoConfiguration.class)
 @ConditionalOnProperty(
@@ -27,8 +33,8 @@ import org.springframework.core.Ordered;
     havingValue = "true",
     matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnMissingClass("org.springframework.security.web.SecurityFilterChain")
-@ConditionalOnBean(IapVerifier.class)
+@Conditional(IapServletFilterAutoConfiguration.WithoutSpringSecurityIntegration.class)
+@ConditionalOnBean(IapRequestPipeline.class)
 public final class IapServletFilterAutoConfiguration {
 
   /**
@@ -37,32 +43,52 @@ public final class IapServletFilterAutoConfiguration {
    */
   static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
+  /** The name of the registration, also registered in a management child context. */
+  static final String REGISTRATION = "iapFilterRegistration";
+
   @Configuration(proxyBeanMethods = false)
   static class FilterConfiguration {
 
-    @Bean
+    @Bean(REGISTRATION)
     @ConditionalOnMissingBean(
         value = IapFilter.class,
         parameterizedContainer = FilterRegistrationBean.class)
-    FilterRegistrationBean<IapFilter> iapFilterRegistration(
-        IapVerifier verifier, IapProperties properties) {
-      IapFilter filter;
-      try {
-        filter = IapFilter.builder(verifier).excludedPaths(properties.getExcludedPaths()).build();
-      } catch (IllegalArgumentException e) {
-        throw new IapConfigurationException(
-            "Invalid IAP setting: iap.excluded-paths: " + e.getMessage(),
-            "List only health-check paths under iap.excluded-paths, such as /actuator/health/**.",
-            e);
-      }
-      FilterRegistrationBean<IapFilter> registration = new FilterRegistrationBean<>(filter);
-      registration.setName("iapFilter");
-      registration.setOrder(FILTER_ORDER);
-      registration.addUrlPatterns("/*");
-      // The filter verifies once per request; an async dispatch needs it again only to see the
-      // verified identity on its request.
-      registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-      return registration;
+    FilterRegistrationBean<IapFilter> iapFilterRegistration(IapRequestPipeline pipeline) {
+      return registration(new IapFilter(pipeline));
     }
+  }
+
+  /**
+   * Maps the filter to every path and every dispatcher type: an error page or an async completion
+   * must see the verified identity, and never a client's legacy header.
+   */
+  static FilterRegistrationBean<IapFilter> registration(IapFilter filter) {
+    FilterRegistrationBean<IapFilter> registration = new FilterRegistrationBean<>(filter);
+    registration.setName("iapFilter");
+    registration.setOrder(FILTER_ORDER);
+    registration.addUrlPatterns("/*");
+    registration.setDispatcherTypes(
+        DispatcherType.REQUEST,
+        DispatcherType.FORWARD,
+        DispatcherType.INCLUDE,
+        DispatcherType.ASYNC,
+        DispatcherType.ERROR);
+    registration.setAsyncSupported(true);
+    return registration;
+  }
+
+  /** Either half of Spring Security's servlet support is missing. */
+  static final class WithoutSpringSecurityIntegration extends AnyNestedCondition {
+
+    WithoutSpringSecurityIntegration() {
+      super(ConfigurationPhase.REGISTER_BEAN);
+    }
+
+    @ConditionalOnMissingClass("org.springframework.security.web.SecurityFilterChain")
+    static class NoSecurityWeb {}
+
+    @ConditionalOnMissingClass(
+        "org.springframework.security.config.annotation.web.builders.HttpSecurity")
+    static class NoSecurityConfig {}
   }
 }

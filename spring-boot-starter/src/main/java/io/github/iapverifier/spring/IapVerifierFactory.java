@@ -6,6 +6,7 @@ import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds an {@link IapVerifier} from {@link IapProperties}, translating bad settings. */
+/**
+ * Builds an {@link IapVerifier} and an {@link IapRequestPipeline} from {@link IapProperties},
+ * translating bad settings.
+ */
 final class IapVerifierFactory {
 
   private static final Logger log = LoggerFactory.getLogger(IapVerifierFactory.class);
@@ -61,6 +65,27 @@ final class IapVerifierFactory {
       builder.eventListener(composite(listeners));
     }
     return builder.build();
+  }
+
+  /**
+   * A pipeline builder with the web settings of the properties, these excluded paths, and every
+   * bad setting translated into a start-up failure that names the property.
+   */
+  static IapRequestPipeline.Builder pipeline(IapProperties properties, List<String> excludedPaths) {
+    IapRequestPipeline.Builder builder =
+        IapRequestPipeline.builder()
+            .allowCorsPreflight(properties.isAllowCorsPreflight())
+            .includeRejectionMessage(properties.isIncludeRejectionMessage());
+    properties.getRejectionLogLevel().forEach(builder::rejectionLogLevel);
+    try {
+      builder.excludedPaths(excludedPaths);
+    } catch (IllegalArgumentException e) {
+      throw new IapConfigurationException(
+          "Invalid IAP setting: iap.excluded-paths: " + e.getMessage(),
+          "List only health-check paths under iap.excluded-paths, such as /actuator/health/**.",
+          e);
+    }
+    return builder;
   }
 
   private static List<IapAudience> audiences(IapProperties properties) {

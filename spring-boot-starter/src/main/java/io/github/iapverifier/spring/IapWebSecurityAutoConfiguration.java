@@ -1,6 +1,7 @@
 package io.github.iapverifier.spring;
 
-import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapServletPipeline;
+import io.github.iapverifier.web.IapRequestPipeline;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +24,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * Auto-configuration of IAP authentication in Spring Security (servlet stack): the {@link
  * IapAuthoritiesMapper} bean and, when the app defines no {@link SecurityFilterChain}, a default
  * chain that requires IAP authentication on every path but {@code iap.excluded-paths}. Apps with
- * their own chain apply {@link IapConfigurer#iap()} to it.
+ * their own chain apply {@link IapConfigurer#iap()} to it. Applies when both {@code
+ * spring-security-web} and {@code spring-security-config} are present; otherwise {@link
+ * IapServletFilterAutoConfiguration} does.
  *
  * <p>Ordered before Spring Boot's own web security (3.5 and 4.x class names), whose default chains
  * (form login, HTTP basic) would otherwise take the place of IAP's, and whose generated in-memory
@@ -48,7 +51,7 @@ import org.springframework.security.web.SecurityFilterChain;
     matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class})
-@ConditionalOnBean(IapVerifier.class)
+@ConditionalOnBean(IapRequestPipeline.class)
 public final class IapWebSecurityAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
@@ -77,24 +80,12 @@ public final class IapWebSecurityAutoConfiguration {
   static class DefaultSecurityFilterChainConfiguration {
 
     @Bean
-    SecurityFilterChain iapSecurityFilterChain(HttpSecurity http, IapProperties properties)
+    SecurityFilterChain iapSecurityFilterChain(HttpSecurity http, IapRequestPipeline pipeline)
         throws Exception {
-      ExcludedPathsMatcher excluded;
-      try {
-        excluded = ExcludedPathsMatcher.of(properties.getExcludedPaths());
-      } catch (IllegalArgumentException e) {
-        throw new IapConfigurationException(
-            "Invalid IAP setting: " + e.getMessage(),
-            "List only health-check paths under iap.excluded-paths, such as /actuator/health/**.",
-            e);
-      }
+      IapServletPipeline exempt = new IapServletPipeline(pipeline);
       http.authorizeHttpRequests(
-          requests -> {
-            if (!excluded.isEmpty()) {
-              requests.requestMatchers(excluded).permitAll();
-            }
-            requests.anyRequest().authenticated();
-          });
+          requests ->
+              requests.requestMatchers(exempt::isExempt).permitAll().anyRequest().authenticated());
       // IAP signs every request: nothing to remember between requests, and no session that
       // could vouch for a request that bypassed IAP. CSRF protection stays on: a browser holding
       // IAP's cookie gets a valid assertion added to cross-site requests too.

@@ -29,6 +29,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.web.SecurityFilterChain;
@@ -151,7 +152,7 @@ class IapAutoConfigurationTest {
   static class OwnChain {
     @Bean
     SecurityFilterChain own(HttpSecurity http) throws Exception {
-      return http.build();
+      return http.with(IapConfigurer.iap(), Customizer.withDefaults()).build();
     }
   }
 

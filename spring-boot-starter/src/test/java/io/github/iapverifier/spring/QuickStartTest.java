@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.servlet.IapProblemResponse;
+import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.spring.quickstart.QuickStartApplication;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
@@ -110,16 +110,16 @@ class QuickStartTest {
 
   @Test
   void rejectionsWhenSpringSecurityThenSameBytesAsServletFilter() {
-    // The servlet IapFilter writes IapProblemResponse.of(the verifier's exception).
+    // The servlet IapFilter writes IapProblem.of(the verifier's exception).
     IapVerificationException missing = catchIap(() -> verifier.verify(null));
-    assertThat(http().get("/hello").body()).isEqualTo(IapProblemResponse.of(missing).bodyText());
+    assertThat(http().get("/hello").body()).isEqualTo(IapProblem.of(missing).bodyText());
 
     String foreign = iap.token(SecureTokenTest.AUDIENCE);
     IapVerificationException wrongAudience = catchIap(() -> verifier.verify(foreign));
     HttpResponse<String> response = http().get("/hello", foreign);
-    assertThat(response.body()).isEqualTo(IapProblemResponse.of(wrongAudience).bodyText());
+    assertThat(response.body()).isEqualTo(IapProblem.of(wrongAudience).bodyText());
     assertThat(response.headers().firstValue("WWW-Authenticate"))
-        .hasValue(IapProblemResponse.of(wrongAudience).headers().get("WWW-Authenticate"));
+        .hasValue(IapProblem.of(wrongAudience).headers().get("WWW-Authenticate"));
   }
 
   private static IapVerificationException catchIap(Runnable call) {
@@ -139,7 +139,8 @@ class QuickStartTest {
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body())
         .startsWith(Http.problemPrefix(403))
-        .contains("other.com")
+        .doesNotContain("other.com")
+        .doesNotContain("example.com")
         .endsWith(Http.problemSuffix("POLICY_DENIED"));
   }
 
@@ -178,12 +179,31 @@ class QuickStartTest {
   }
 
   @Test
-  void postWhenNoCsrfTokenThen403EvenWithValidAssertion() {
+  void postWhenNoCsrfTokenThen403CsrfEvenWithValidAssertion() {
     // IAP's cookie makes a browser send valid assertions with cross-site requests too.
     HttpResponse<String> response = http().send("POST", "/hello", iap.token().build());
 
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(response.body()).contains("CSRF").endsWith(Http.problemSuffix("POLICY_DENIED"));
+    assertThat(response.body()).contains("CSRF").endsWith(Http.problemSuffix("CSRF"));
+  }
+
+  /** Finding 7 of issue 12: CSRF was checked before IAP and answered 403 POLICY_DENIED. */
+  @Test
+  void postWhenNoAssertionThen401MissingNotCsrf() {
+    HttpResponse<String> response = http().send("POST", "/hello");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("IAP");
+    assertThat(response.body()).endsWith(Http.problemSuffix("MISSING"));
+  }
+
+  @Test
+  void postWhenInvalidAssertionThen401WithItsReasonNotCsrf() {
+    HttpResponse<String> response =
+        http().send("POST", "/hello", iap.token(SecureTokenTest.PAST_EXPIRATION));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).endsWith(Http.problemSuffix("EXPIRED"));
   }
 
   @Test

@@ -94,6 +94,16 @@ public final class IapRequestPipeline {
   }
 
   /**
+   * Returns the level rejections for a reason are logged at.
+   *
+   * @param reason the reason, not null
+   * @return the level, never null
+   */
+  public Level rejectionLogLevel(Reason reason) {
+    return logLevels.getOrDefault(Objects.requireNonNull(reason, "reason"), Level.INFO);
+  }
+
+  /**
    * Decides what to do with a request. A {@link IapDecision.Outcome#REJECTED} decision is logged
    * here; the others are not.
    *
@@ -190,7 +200,7 @@ public final class IapRequestPipeline {
   public IapProblem reject(IapHttpRequest request, IapVerificationException failure) {
     Objects.requireNonNull(request, "request");
     IapProblem problem = IapProblem.of(failure, includeRejectionMessage);
-    Level level = logLevels.getOrDefault(failure.reason(), Level.INFO);
+    Level level = rejectionLogLevel(failure.reason());
     if (logger.isEnabledForLevel(level)) {
       logger
           .atLevel(level)

@@ -1,0 +1,108 @@
+package io.github.iapverifier.spring;
+
+import io.github.iapverifier.servlet.IapFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Refuses to start a servlet web app that would serve requests with no IAP enforcement registered:
+ * no {@link IapFilter} (as a bean or in a {@code FilterRegistrationBean}) and no {@code
+ * SecurityFilterChain} applying {@link IapConfigurer}. This happens when an app defines a chain of
+ * its own and forgets the configurer, or excludes the starter's web auto-configuration. Each chain
+ * that does not apply the configurer is named in a warning, since the requests it serves are not
+ * verified. {@code iap.require-enforcement=false} turns the refusal into a warning.
+ *
+ * <p>Runs once, after all singletons exist and before the web server accepts requests.
+ */
+final class IapEnforcementCheck implements SmartInitializingSingleton {
+
+  private static final Logger log = LoggerFactory.getLogger(IapEnforcementCheck.class);
+
+  private static final String CHAIN = "org.springframework.security.web.SecurityFilterChain";
+
+  private final ApplicationContext context;
+
+  IapEnforcementCheck(ApplicationContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    List<String> enforcing = new ArrayList<>(filters());
+    if (ClassUtils.isPresent(CHAIN, context.getClassLoader())) {
+      enforcing.addAll(Chains.enforcing(context));
+    }
+    if (!enforcing.isEmpty()) {
+      return;
+    }
+    IapProperties properties = context.getBeanProvider(IapProperties.class).getIfAvailable();
+    String problem =
+        "No IAP enforcement is registered: no IapFilter and no SecurityFilterChain applying"
+            + " IapConfigurer.iap(), so this app would serve every request without verifying IAP's"
+            + " assertion.";
+    String action =
+        "With a SecurityFilterChain of your own, apply the configurer to it:"
+            + " http.with(IapConfigurer.iap(), Customizer.withDefaults()). Without Spring"
+            + " Security, do not exclude IapServletFilterAutoConfiguration, or register an"
+            + " IapFilter yourself. Only for an app not behind IAP, set iap.enabled=false; to"
+            + " start anyway with this warning, set iap.require-enforcement=false.";
+    if (properties != null && !properties.isRequireEnforcement()) {
+      log.warn("{} (iap.require-enforcement=false) {}", problem, action);
+      return;
+    }
+    throw new IapConfigurationException(problem, action, null);
+  }
+
+  /** The names of the beans that register an {@link IapFilter}. */
+  private List<String> filters() {
+    List<String> names = new ArrayList<>(List.of(context.getBeanNamesForType(IapFilter.class)));
+    for (Map.Entry<String, FilterRegistrationBean> registration :
+        context.getBeansOfType(FilterRegistrationBean.class).entrySet()) {
+      if (registration.getValue().getFilter() instanceof IapFilter) {
+        names.add(registration.getKey());
+      }
+    }
+    return names;
+  }
+
+  /** Loaded only with Spring Security on the class path. */
+  private static final class Chains {
+
+    static List<String> enforcing(ApplicationContext context) {
+      List<String> enforcing = new ArrayList<>();
+      context
+          .getBeansOfType(org.springframework.security.web.SecurityFilterChain.class)
+          .forEach(
+              (name, chain) -> {
+                if (chain.getFilters().stream().anyMatch(IapAuthenticationFilter.class::isInstance)) {
+                  enforcing.add(name);
+                } else {
+                  log.warn(
+                      "SecurityFilterChain '{}' does not apply IapConfigurer.iap(): the requests it"
+                          + " serves{} are not verified by IAP. Apply it with"
+                          + " http.with(IapConfigurer.iap(), Customizer.withDefaults()).",
+                      name,
+                      describe(chain));
+                }
+              });
+      return enforcing;
+    }
+
+    private static String describe(org.springframework.security.web.SecurityFilterChain chain) {
+      if (chain instanceof org.springframework.security.web.DefaultSecurityFilterChain) {
+        return " ("
+            + ((org.springframework.security.web.DefaultSecurityFilterChain) chain)
+                .getRequestMatcher()
+            + ")";
+      }
+      return "";
+    }
+  }
+}
