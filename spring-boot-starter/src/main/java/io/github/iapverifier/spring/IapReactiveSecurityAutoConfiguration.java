@@ -8,6 +8,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -25,7 +26,6 @@ import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
 
 /**
@@ -93,8 +93,12 @@ public final class IapReactiveSecurityAutoConfiguration {
 
     /** Refuses to start when no chain applies IAP; names each chain that does not. */
     @Bean
-    static SmartInitializingSingleton iapReactiveChainsCheck(ListableBeanFactory beans) {
-      return () -> checkChains(beans.getBeansOfType(SecurityWebFilterChain.class));
+    static SmartInitializingSingleton iapReactiveChainsCheck(
+        ListableBeanFactory beans, ObjectProvider<IapProperties> properties) {
+      return () ->
+          checkChains(
+              beans.getBeansOfType(SecurityWebFilterChain.class),
+              properties.getIfAvailable(IapProperties::new).isRequireEnforcement());
     }
   }
 
@@ -111,13 +115,8 @@ public final class IapReactiveSecurityAutoConfiguration {
       iap.customize(http);
       // What IapWebFilter exempted (iap.excluded-paths, in its normal-form rules) is permitted
       // here too; everything else it verified.
-      ServerWebExchangeMatcher exempt =
-          exchange ->
-              IapWebFilter.handled(exchange) != null && IapWebFilter.handled(exchange).isEmpty()
-                  ? ServerWebExchangeMatcher.MatchResult.match()
-                  : ServerWebExchangeMatcher.MatchResult.notMatch();
       http.authorizeExchange(
-          exchanges -> exchanges.matchers(exempt).permitAll().anyExchange().authenticated());
+          exchanges -> exchanges.matchers(iap.exempt()).permitAll().anyExchange().authenticated());
       // IAP signs every request: nothing to remember between requests, and no session that could
       // vouch for a request that bypassed IAP. CSRF protection stays on: a browser holding IAP's
       // cookie gets a valid assertion added to cross-site requests too.
@@ -148,7 +147,7 @@ public final class IapReactiveSecurityAutoConfiguration {
     }
   }
 
-  static void checkChains(Map<String, SecurityWebFilterChain> chains) {
+  static void checkChains(Map<String, SecurityWebFilterChain> chains, boolean refuse) {
     List<String> without = new ArrayList<>();
     chains.forEach(
         (name, chain) -> {
@@ -169,11 +168,17 @@ public final class IapReactiveSecurityAutoConfiguration {
           name);
     }
     if (without.size() == chains.size()) {
-      throw new IapConfigurationException(
-          "No SecurityWebFilterChain applies IAP authentication: " + without,
+      String problem = "No SecurityWebFilterChain applies IAP authentication: " + without;
+      String action =
           "Apply the IapServerSecurityCustomizer bean to your chain: iap.customize(http) before"
-              + " http.build(), or remove your chains to get the starter's default chain.",
-          null);
+              + " http.build(), or remove your chains to get the starter's default chain. To start"
+              + " anyway with this warning (IapWebFilter still verifies every exchange), set"
+              + " iap.require-enforcement=false.";
+      if (!refuse) {
+        log.warn("{} (iap.require-enforcement=false) {}", problem, action);
+        return;
+      }
+      throw new IapConfigurationException(problem, action, null);
     }
   }
 }

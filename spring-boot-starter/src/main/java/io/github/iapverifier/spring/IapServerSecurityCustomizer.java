@@ -18,6 +18,7 @@ import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.csrf.CsrfException;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -97,6 +98,23 @@ public final class IapServerSecurityCustomizer implements Customizer<ServerHttpS
         new AuthenticationFilter(authoritiesMapper), SecurityWebFiltersOrder.AUTHENTICATION);
     http.exceptionHandling(
         e -> e.authenticationEntryPoint(entryPoint()).accessDeniedHandler(accessDeniedHandler()));
+  }
+
+  /**
+   * Matches the exchanges {@link IapWebFilter} let through without an assertion ({@code
+   * iap.excluded-paths} in normal form, allowed CORS preflights), so that a chain can permit
+   * exactly those: {@code exchanges.matchers(iap.exempt()).permitAll()}. A path pattern would also
+   * match spellings of the path that IAP does not exempt.
+   *
+   * @return the matcher, never null
+   */
+  public ServerWebExchangeMatcher exempt() {
+    return exchange -> {
+      Optional<IapIdentity> handled = IapWebFilter.handled(exchange);
+      return handled != null && handled.isEmpty()
+          ? ServerWebExchangeMatcher.MatchResult.match()
+          : ServerWebExchangeMatcher.MatchResult.notMatch();
+    };
   }
 
   /**

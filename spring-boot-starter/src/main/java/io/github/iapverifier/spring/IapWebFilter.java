@@ -2,6 +2,7 @@ package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.servlet.IapPrincipal;
 import io.github.iapverifier.web.IapDecision;
 import io.github.iapverifier.web.IapHttpRequest;
 import io.github.iapverifier.web.IapLegacyHeaders;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
@@ -32,7 +35,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <ul>
  *   <li>Verified: the exchange passes on with the {@link IapIdentity} as the attribute {@link
- *       #IDENTITY_ATTRIBUTE} (also {@link #identity(ServerWebExchange)}) and the unsigned legacy
+ *       #IDENTITY_ATTRIBUTE} (also {@link #identity(ServerWebExchange)}), an {@link IapPrincipal}
+ *       (name = email) as {@code getPrincipal()}, and the unsigned legacy
  *       headers {@code x-goog-authenticated-user-email} / {@code -id} set from it ({@link
  *       IapLegacyHeaders}), whatever the client sent in them.
  *   <li>Exempt (excluded path, allowed CORS preflight): passes on with no identity and the legacy
@@ -80,10 +84,12 @@ public final class IapWebFilter implements WebFilter, Ordered {
 
   private final IapRequestPipeline pipeline;
   private final Scheduler scheduler;
+  private final Supplier<List<WebExceptionHandler>> exceptionHandlers;
 
-  private IapWebFilter(IapRequestPipeline pipeline, Scheduler scheduler) {
-    this.pipeline = pipeline;
-    this.scheduler = scheduler;
+  private IapWebFilter(Builder builder) {
+    this.pipeline = builder.pipeline;
+    this.scheduler = builder.scheduler;
+    this.exceptionHandlers = builder.exceptionHandlers;
   }
 
   /**
@@ -142,7 +148,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ExchangeRequest request = new ExchangeRequest(exchange.getRequest());
     if (pipeline.isExempt(request)) {
-      return chain.filter(pass(exchange, null));
+      return proceed(exchange, chain, null);
     }
     return Mono.fromCallable(() -> pipeline.decide(request))
         .subscribeOn(scheduler)
@@ -156,9 +162,9 @@ public final class IapWebFilter implements WebFilter, Ordered {
       IapDecision decision) {
     switch (decision.outcome()) {
       case VERIFIED:
-        return chain.filter(pass(exchange, decision.identity()));
+        return proceed(exchange, chain, decision.identity());
       case EXEMPT:
-        return chain.filter(pass(exchange, null));
+        return proceed(exchange, chain, null);
       case NO_ASSERTION:
         // Behind IAP every request but the exempt ones carries an assertion, whatever the
         // security chains would permit: fail closed before any of them runs.
@@ -168,6 +174,25 @@ public final class IapWebFilter implements WebFilter, Ordered {
     }
   }
 
+  private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, IapIdentity identity) {
+    ServerWebExchange passed = pass(exchange, identity);
+    Mono<Void> result = chain.filter(passed);
+    List<WebExceptionHandler> handlers = exceptionHandlers.get();
+    if (handlers.isEmpty()) {
+      return result;
+    }
+    // WebFlux hands errors to its exception handlers with the exchange as the server received it,
+    // forged legacy headers included; handled here, they see the exchange the app saw.
+    return result.onErrorResume(
+        error -> {
+          Mono<Void> handled = Mono.error(error);
+          for (WebExceptionHandler handler : handlers) {
+            handled = handled.onErrorResume(e -> handler.handle(passed, e));
+          }
+          return handled;
+        });
+  }
+
   private static ServerWebExchange pass(ServerWebExchange exchange, IapIdentity identity) {
     exchange.getAttributes().put(HANDLED_ATTRIBUTE, new Handled(identity));
     if (identity != null) {
@@ -175,8 +200,11 @@ public final class IapWebFilter implements WebFilter, Ordered {
     } else {
       exchange.getAttributes().remove(IDENTITY_ATTRIBUTE);
     }
-    return exchange
-        .mutate()
+    ServerWebExchange.Builder passed = exchange.mutate();
+    if (identity != null) {
+      passed.principal(Mono.just(new IapPrincipal(identity)));
+    }
+    return passed
         .request(
             r ->
                 r.headers(
@@ -252,6 +280,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
   public static final class Builder {
     private final IapRequestPipeline pipeline;
     private Scheduler scheduler = Schedulers.boundedElastic();
+    private Supplier<List<WebExceptionHandler>> exceptionHandlers = List::of;
 
     private Builder(IapRequestPipeline pipeline) {
       this.pipeline = pipeline;
@@ -270,12 +299,28 @@ public final class IapWebFilter implements WebFilter, Ordered {
     }
 
     /**
+     * Hands errors of the exchanges this filter passes on to these handlers (the application's
+     * {@code WebExceptionHandler}s, in order), with the exchange as the application saw it:
+     * WebFlux itself gives its handlers the exchange as the server received it, whose request
+     * still carries what a client forged into the legacy headers and no principal. Errors no
+     * handler handles go on to WebFlux's own handling. Default: none, WebFlux handles every error.
+     *
+     * @param handlers supplies the handlers, not null; asked at each error, so that it can look
+     *     them up lazily
+     * @return this builder
+     */
+    public Builder exceptionHandlers(Supplier<List<WebExceptionHandler>> handlers) {
+      this.exceptionHandlers = Objects.requireNonNull(handlers, "handlers");
+      return this;
+    }
+
+    /**
      * Builds the filter.
      *
      * @return a filter, thread-safe
      */
     public IapWebFilter build() {
-      return new IapWebFilter(pipeline, scheduler);
+      return new IapWebFilter(this);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.web.IapRequestPipeline;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.server.WebExceptionHandler;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 
@@ -18,7 +21,8 @@ import reactor.core.publisher.Mono;
  * Spring Security: every exchange but {@code iap.excluded-paths} must carry a valid assertion
  * before any other filter, security chains included, sees it. With Spring Security, {@link
  * IapReactiveSecurityAutoConfiguration} also makes the verified identity the chains' {@code
- * Authentication}. Backs off when the app defines its own {@link IapWebFilter}.
+ * Authentication}. Uses the {@link IapRequestPipeline} bean of {@link IapAutoConfiguration}, as the
+ * servlet adapters do. Backs off when the app defines its own {@link IapWebFilter}.
  */
 @AutoConfiguration(after = IapAutoConfiguration.class)
 @ConditionalOnProperty(
@@ -36,21 +40,13 @@ public final class IapWebFluxAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IapRequestPipeline iapRequestPipeline(IapVerifier verifier, IapProperties properties) {
-      try {
-        return IapRequestPipeline.builder().excludedPaths(properties.getExcludedPaths()).build(verifier);
-      } catch (IllegalArgumentException e) {
-        throw new IapConfigurationException(
-            "Invalid IAP setting: iap.excluded-paths: " + e.getMessage(),
-            "List only health-check paths under iap.excluded-paths, such as /actuator/health/**.",
-            e);
-      }
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    IapWebFilter iapWebFilter(IapRequestPipeline pipeline) {
-      return IapWebFilter.of(pipeline);
+    IapWebFilter iapWebFilter(
+        IapRequestPipeline pipeline, ObjectProvider<WebExceptionHandler> exceptionHandlers) {
+      // Looked up at the first error: exception handlers may depend on beans created later.
+      return IapWebFilter.builder(pipeline)
+          .exceptionHandlers(
+              SingletonSupplier.of(() -> exceptionHandlers.orderedStream().toList()))
+          .build();
     }
   }
 }
