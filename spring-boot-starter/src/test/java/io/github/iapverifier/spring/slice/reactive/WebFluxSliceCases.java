@@ -1,19 +1,14 @@
-package io.github.iapverifier.spring.slice;
+package io.github.iapverifier.spring.slice.reactive;
 
 import static io.github.iapverifier.test.IapWebTestClientConfigurer.iap;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.test.AutoConfigureFakeIap;
 import io.github.iapverifier.test.FakeIap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Mono;
 
 /**
  * {@code @WebFluxTest} with {@code @AutoConfigureFakeIap}: the slice gets the starter's reactive
@@ -58,14 +53,5 @@ public abstract class WebFluxSliceCases {
   @Test
   void sliceWhenFakeIapThenStarterVerifierTrustsIt() {
     assertThat(verifier.audiences()).containsExactly(fakeIap.audience());
-  }
-
-  /** The controller under test. */
-  @RestController
-  public static class HelloController {
-    @GetMapping("/hello")
-    Mono<String> hello(@AuthenticationPrincipal IapIdentity identity) {
-      return Mono.just("Hello " + identity.email());
-    }
   }
 }
