@@ -18,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
@@ -204,16 +205,36 @@ public final class IapWebFilter implements WebFilter, Ordered {
     if (identity != null) {
       passed.principal(Mono.just(new IapPrincipal(identity)));
     }
-    return passed
-        .request(
-            r ->
-                r.headers(
-                    h -> {
-                      h.remove(IapLegacyHeaders.EMAIL);
-                      h.remove(IapLegacyHeaders.ID);
-                      IapLegacyHeaders.of(identity).forEach(h::set);
-                    }))
-        .build();
+    return passed.request(new PassedRequest(exchange.getRequest(), identity)).build();
+  }
+
+  /**
+   * The request the application sees: the legacy headers set from the identity, or removed.
+   *
+   * <p>Only {@code HttpHeaders} methods whose signatures Spring Framework 6.2 (Boot 3.5) and 7.0
+   * (Boot 4) share are called ({@code forEach}, {@code add}, {@code set}): the class stopped being a
+   * {@code MultiValueMap} in 7.0, so {@code get} and {@code remove} link differently on each.
+   */
+  private static final class PassedRequest extends ServerHttpRequestDecorator {
+    private final HttpHeaders headers = new HttpHeaders();
+
+    PassedRequest(ServerHttpRequest request, IapIdentity identity) {
+      super(request);
+      request
+          .getHeaders()
+          .forEach(
+              (name, values) -> {
+                if (!IapLegacyHeaders.isLegacy(name)) {
+                  values.forEach(value -> headers.add(name, value));
+                }
+              });
+      IapLegacyHeaders.of(identity).forEach(headers::set);
+    }
+
+    @Override
+    public HttpHeaders getHeaders() {
+      return headers;
+    }
   }
 
   /** Sends a rejection, unless the response is committed already (then nothing can be sent). */
@@ -262,8 +283,10 @@ public final class IapWebFilter implements WebFilter, Ordered {
 
     @Override
     public List<String> headers(String name) {
-      List<String> values = request.getHeaders().get(name);
-      return values == null ? List.of() : values;
+      // getValuesAsList links alike on Spring Framework 6.2 and 7.0 (see PassedRequest). It also
+      // splits values at commas, which no assertion contains: a value with a comma is rejected
+      // as MALFORMED either way, as two values or as an unparsable token.
+      return request.getHeaders().getValuesAsList(name);
     }
 
     @Override
