@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
+ * <p>It runs next to the developer's browser, so it answers only requests whose {@code Host} names
+ * it (see {@link Builder#allowedHosts}), takes sign-ins only from its own origin, and never
+ * forwards a client's {@code x-goog-} header, whether spelt with {@code -} or {@code _}.
+ *
  * <p>Thread-safe. Every instance has its own signing keys, made at start.
  */
 public final class Emulator implements AutoCloseable {
@@ -95,8 +99,11 @@ public final class Emulator implements AutoCloseable {
     this.server = bound;
     this.iap = FakeIap.builder().audience(audience).start();
     this.executor = Executors.newCachedThreadPool(daemonThreads());
+    HostRule hosts =
+        new HostRule(
+            address.getAddress(), builder.bind, bound.getAddress().getPort(), builder.allowedHosts);
     server.setExecutor(executor);
-    server.createContext("/", new EmulatorHandler(this, iap, builder.log));
+    server.createContext("/", new EmulatorHandler(this, iap, hosts, builder.log));
     server.start();
   }
 
@@ -265,6 +272,7 @@ public final class Emulator implements AutoCloseable {
             EmulatedUser.of("user@example.com", "example.com"),
             EmulatedUser.of("someone@gmail.com", null));
     private Duration waitForUpstream = Duration.ZERO;
+    private List<String> allowedHosts = List.of();
     private PrintStream log = System.out;
 
     private Builder() {}
@@ -289,6 +297,23 @@ public final class Emulator implements AutoCloseable {
      */
     public Builder bind(String bind) {
       this.bind = Objects.requireNonNull(bind, "bind");
+      return this;
+    }
+
+    /**
+     * Sets more host names the browser may use to reach the emulator, on any port: for a port
+     * mapping (Docker's {@code -p 9000:8080} makes it {@code localhost:9000}) or a name of this
+     * machine on the network. Default none: only {@code localhost}, loopback addresses and the
+     * bind address, with the emulator's port, are accepted in {@code Host}; any other is answered
+     * 421 without forwarding, so that a site whose name resolves to this machine (DNS rebinding)
+     * cannot use the emulator.
+     *
+     * @param hosts host names or addresses, without scheme or port, not null
+     * @return this builder
+     * @throws IllegalArgumentException if an entry is not a host name or address
+     */
+    public Builder allowedHosts(List<String> hosts) {
+      this.allowedHosts = hosts.stream().map(HostRule::checkAllowedHost).toList();
       return this;
     }
 

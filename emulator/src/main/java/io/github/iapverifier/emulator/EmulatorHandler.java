@@ -61,13 +61,15 @@ final class EmulatorHandler implements HttpHandler {
 
   private final Emulator emulator;
   private final FakeIap iap;
+  private final HostRule hosts;
   private final PrintStream log;
   private final HttpClient client;
   private final boolean hostForwardable;
 
-  EmulatorHandler(Emulator emulator, FakeIap iap, PrintStream log) {
+  EmulatorHandler(Emulator emulator, FakeIap iap, HostRule hosts, PrintStream log) {
     this.emulator = emulator;
     this.iap = iap;
+    this.hosts = hosts;
     this.log = log;
     this.client =
         HttpClient.newBuilder()
@@ -85,7 +87,7 @@ final class EmulatorHandler implements HttpHandler {
     } catch (IOException e) {
       // The browser went away mid-response; nothing left to tell it.
     } catch (RuntimeException e) {
-      log.println("error answering " + exchange.getRequestURI().getRawPath() + ": " + e);
+      log.println("error answering " + rawPath(exchange.getRequestURI()) + ": " + e);
       if (exchange.getResponseCode() == -1) {
         sendText(exchange, 500, "text/plain", "IAP emulator error: " + e.getMessage());
       }
@@ -93,27 +95,38 @@ final class EmulatorHandler implements HttpHandler {
   }
 
   private void route(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath();
+    URI target = exchange.getRequestURI();
+    String path = rawPath(target);
     String method = exchange.getRequestMethod();
     if (path.equals(Emulator.JWKS_PATH)) {
+      // Public keys, no state: an app in a container may fetch them by any name of this host.
       serveJwks(exchange);
       return;
     }
+    Optional<HostRule.Authority> host = checkHost(exchange);
+    if (host.isEmpty()) {
+      return;
+    }
+    boolean stateChanging = !method.equals("GET") && !method.equals("HEAD");
     if (path.equals(Emulator.SIGN_IN_PATH)) {
       if (method.equals("POST")) {
-        signIn(exchange);
+        if (sameOrigin(exchange, host.get())) {
+          signIn(exchange);
+        }
       } else {
-        Map<String, String> query = parseForm(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = parseForm(rawQuery(target));
         Optional<EmulatedUser> user = currentUser(exchange);
         sendHtml(
             exchange,
             200,
-            Pages.signIn(emulator, safeReturn(query.get("return")), user, null, null));
+            Pages.signIn(emulator, localTarget(query.get("return")), user, null, null));
       }
       return;
     }
     if (path.equals(Emulator.CLEAR_LOGIN_COOKIE_PATH)) {
-      signOut(exchange, "/");
+      if (!stateChanging || sameOrigin(exchange, host.get())) {
+        signOut(exchange, "/");
+      }
       return;
     }
     if (path.startsWith("/_gcp_iap/")) {
@@ -121,10 +134,12 @@ final class EmulatorHandler implements HttpHandler {
       return;
     }
 
-    Map<String, String> query = parseForm(exchange.getRequestURI().getRawQuery());
+    Map<String, String> query = parseForm(rawQuery(target));
     String mode = query.get(MODE);
     if ("CLEAR_LOGIN_COOKIE".equals(mode)) {
-      signOut(exchange, pathAndQuery(exchange, true));
+      if (!stateChanging || sameOrigin(exchange, host.get())) {
+        signOut(exchange, pathAndQuery(exchange, true));
+      }
       return;
     }
     Optional<EmulatedUser> user = currentUser(exchange);
@@ -171,6 +186,72 @@ final class EmulatorHandler implements HttpHandler {
     }
   }
 
+  /**
+   * The request's Host, if it names this emulator; otherwise answers 400 or 421 and forwards
+   * nothing. The value is logged for the developer (printable characters only), never echoed.
+   */
+  private Optional<HostRule.Authority> checkHost(HttpExchange exchange) throws IOException {
+    List<String> values = exchange.getRequestHeaders().get("Host");
+    Optional<HostRule.Authority> host =
+        values == null || values.size() != 1 ? Optional.empty() : HostRule.parse(values.get(0));
+    // An absolute request target carries its own host, which would take Host's place.
+    if (host.isEmpty() || exchange.getRequestURI().isAbsolute()) {
+      log.println("refused a request without exactly one valid Host: " + printable(values));
+      sendText(
+          exchange,
+          400,
+          "text/plain",
+          "IAP emulator: the request needs exactly one valid Host header, and a path (not a"
+              + " full URL) in its request line.");
+      return Optional.empty();
+    }
+    if (!hosts.allows(host.get())) {
+      log.println(
+          "refused Host "
+              + printable(values)
+              + ": not a name of this emulator (DNS rebinding?); if it is yours, start with"
+              + " --allowed-hosts "
+              + printable(List.of(host.get().host())));
+      sendText(
+          exchange,
+          421,
+          "text/plain",
+          "IAP emulator: this Host is not a name of the emulator, so the request was refused"
+              + " (protection against DNS rebinding). Browse http://localhost:"
+              + emulator.port()
+              + "/ or start the emulator with --allowed-hosts NAME.");
+      return Optional.empty();
+    }
+    return host;
+  }
+
+  /**
+   * Whether a state-changing request may proceed: its {@code Origin}, when present, is the
+   * emulator's own (browsers send one with every POST, so a cross-site form is caught; curl sends
+   * none). Otherwise answers 403.
+   */
+  private boolean sameOrigin(HttpExchange exchange, HostRule.Authority host) throws IOException {
+    List<String> origins = exchange.getRequestHeaders().get("Origin");
+    if (origins == null
+        || (origins.size() == 1 && HostRule.sameOrigin(origins.get(0), host))) {
+      return true;
+    }
+    log.println(
+        "refused "
+            + exchange.getRequestMethod()
+            + " "
+            + printable(List.of(rawPath(exchange.getRequestURI())))
+            + " from Origin "
+            + printable(origins)
+            + ": not this emulator's (cross-site request?)");
+    sendText(
+        exchange,
+        403,
+        "text/plain",
+        "IAP emulator: refused a request from another origin (Origin must be this emulator's).");
+    return false;
+  }
+
   private TokenBuilder tokenFor(EmulatedUser user) {
     return iap.token()
         .email(user.email())
@@ -183,20 +264,19 @@ final class EmulatorHandler implements HttpHandler {
       HttpExchange exchange, EmulatedUser user, String assertion, SecureTokenTest test)
       throws IOException {
     URI uri = exchange.getRequestURI();
-    String target =
-        emulator.upstream()
-            + uri.getRawPath()
-            + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    String target = emulator.upstream() + pathAndQuery(exchange, false);
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target));
     Headers in = exchange.getRequestHeaders();
     Set<String> connectionOptions = connectionOptions(in);
     in.forEach(
         (name, values) -> {
           String lower = name.toLowerCase(Locale.ROOT);
+          // CGI, WSGI and Rack read X_Goog_X as X-Goog-X: the underscore form is the same header.
+          String folded = lower.replace('_', '-');
           // Only IAP may set x-goog-* headers: whatever the client sent is a forgery.
-          if (lower.startsWith("x-goog-")
-              || HOP_BY_HOP.contains(lower)
-              || REWRITTEN.contains(lower)
+          if (folded.startsWith("x-goog-")
+              || HOP_BY_HOP.contains(folded)
+              || REWRITTEN.contains(folded)
               || connectionOptions.contains(lower)) {
             return;
           }
@@ -235,7 +315,7 @@ final class EmulatorHandler implements HttpHandler {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      log.println(exchange.getRequestMethod() + " " + uri.getRawPath() + " -> 502: " + e);
+      log.println(exchange.getRequestMethod() + " " + rawPath(uri) + " -> 502: " + e);
       sendText(
           exchange,
           502,
@@ -249,7 +329,7 @@ final class EmulatorHandler implements HttpHandler {
     log.println(
         exchange.getRequestMethod()
             + " "
-            + uri.getRawPath()
+            + rawPath(uri)
             + " -> "
             + response.statusCode()
             + " as "
@@ -332,7 +412,7 @@ final class EmulatorHandler implements HttpHandler {
       }
       form = parseForm(new String(bytes, StandardCharsets.UTF_8));
     }
-    String returnTo = safeReturn(form.get("return"));
+    String returnTo = localTarget(form.get("return"));
     EmulatedUser user;
     try {
       user =
@@ -411,7 +491,7 @@ final class EmulatorHandler implements HttpHandler {
   /** The request's path and query, optionally without IAP's own parameters. */
   private static String pathAndQuery(HttpExchange exchange, boolean withoutIapParameters) {
     URI uri = exchange.getRequestURI();
-    String query = uri.getRawQuery();
+    String query = rawQuery(uri);
     if (query != null && withoutIapParameters) {
       StringJoiner kept = new StringJoiner("&");
       for (String pair : query.split("&")) {
@@ -422,19 +502,63 @@ final class EmulatorHandler implements HttpHandler {
       }
       query = kept.length() == 0 ? null : kept.toString();
     }
-    return uri.getRawPath() + (query != null ? "?" + query : "");
+    return rawPath(uri) + (query != null ? "?" + query : "");
   }
 
-  /** Only paths on this site: a sign-in link must not send the browser elsewhere. */
-  static String safeReturn(String returnTo) {
-    if (returnTo == null
-        || !returnTo.startsWith("/")
-        || returnTo.startsWith("//")
-        || returnTo.startsWith("/\\")
-        || returnTo.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+  /**
+   * The path as the client sent it. {@link URI} reads a target such as {@code ////evil.com/} as
+   * an empty authority and the path {@code //evil.com/}, and {@code //evil.com/x} as the
+   * authority {@code evil.com} and the path {@code /x}; an origin-form target is all path.
+   */
+  static String rawPath(URI target) {
+    if (target.isAbsolute()) {
+      return target.getRawPath();
+    }
+    String text = target.toString();
+    int end = text.indexOf('?');
+    return end < 0 ? text : text.substring(0, end);
+  }
+
+  private static String rawQuery(URI target) {
+    if (target.isAbsolute()) {
+      return target.getRawQuery();
+    }
+    String text = target.toString();
+    int start = text.indexOf('?');
+    return start < 0 ? null : text.substring(start + 1);
+  }
+
+  /**
+   * A path on this origin, or {@code /}. Browsers read {@code //host} and {@code /\host} as
+   * another site, and drop tabs and line breaks first ({@code /<TAB>/host}); only visible ASCII
+   * can go in a header anyway.
+   */
+  static String localTarget(String target) {
+    if (target == null
+        || !target.startsWith("/")
+        || target.startsWith("//")
+        || target.startsWith("/\\")
+        || target.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
       return "/";
     }
-    return returnTo;
+    return target;
+  }
+
+  /** A client's value for the log: printable ASCII only, bounded, never the raw bytes. */
+  private static String printable(List<String> values) {
+    if (values == null) {
+      return "(none)";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String value : values) {
+      out.append(out.length() == 0 ? "'" : ", '");
+      value
+          .chars()
+          .limit(100)
+          .forEach(c -> out.append(c >= 0x20 && c < 0x7f && c != '\'' ? (char) c : '?'));
+      out.append(value.length() > 100 ? "...'" : "'");
+    }
+    return out.toString();
   }
 
   static Map<String, String> parseForm(String raw) {
@@ -463,14 +587,18 @@ final class EmulatorHandler implements HttpHandler {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
+  /** Every redirect of the emulator's own goes through here, so each stays on this origin. */
   private static void redirect(HttpExchange exchange, int status, String location)
       throws IOException {
-    exchange.getResponseHeaders().set("Location", location);
+    exchange.getResponseHeaders().set("Location", localTarget(location));
     exchange.getResponseHeaders().set(GENERATED, "true");
     exchange.sendResponseHeaders(status, -1);
   }
 
   private static void sendHtml(HttpExchange exchange, int status, String html) throws IOException {
+    // A framed sign-in page would let another site steer clicks on the preset buttons.
+    exchange.getResponseHeaders().set("Content-Security-Policy", "frame-ancestors 'none'");
+    exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
     sendText(exchange, status, "text/html; charset=utf-8", html);
   }
 
@@ -481,6 +609,8 @@ final class EmulatorHandler implements HttpHandler {
     headers.set("Content-Type", type.contains("charset") ? type : type + "; charset=utf-8");
     // As real IAP marks its own answers, so apps and tests can tell them from the app's.
     headers.set(GENERATED, "true");
+    // Error texts quote the request (path, mode); they must never be sniffed as HTML.
+    headers.set("X-Content-Type-Options", "nosniff");
     if (!headers.containsKey("Cache-Control")) {
       headers.set("Cache-Control", "no-store");
     }

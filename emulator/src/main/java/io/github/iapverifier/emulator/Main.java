@@ -39,6 +39,10 @@ public final class Main {
         --port N                     port to listen on (default 8080; 0 picks a free port)
         --bind ADDRESS               address to listen on (default 127.0.0.1; anyone who can
                                      reach the emulator can sign in as anyone)
+        --allowed-hosts NAME[,NAME]  more names the browser may use in Host, on any port
+                                     (default none: only localhost, loopback addresses and
+                                     the bind address, with the emulator's port; others get
+                                     421, against DNS rebinding)
         --audience AUDIENCE          audience of the assertions (default /projects/1/apps/local-dev)
         --users FILE|LIST            accounts offered on the sign-in page: a file with one per
                                      line, or a list separated by ';'. Each entry:
@@ -59,8 +63,15 @@ public final class Main {
         /iap/verify/public_key-jwk           the signing keys (JWKS) for the app
       """;
 
-  private static final List<String> OPTIONS =
-      List.of("--upstream", "--port", "--bind", "--audience", "--users", "--wait-for-upstream");
+  static final List<String> OPTIONS =
+      List.of(
+          "--upstream",
+          "--port",
+          "--bind",
+          "--allowed-hosts",
+          "--audience",
+          "--users",
+          "--wait-for-upstream");
 
   private Main() {}
 
@@ -120,6 +131,7 @@ public final class Main {
             bind = value;
             builder.bind(value);
           }
+          case "--allowed-hosts" -> builder.allowedHosts(List.of(value.split(",", -1)));
           case "--audience" -> builder.audience(IapAudience.of(value));
           case "--users" -> builder.presets(users(value));
           default -> builder.waitForUpstream(Duration.ofSeconds(number(name, value)));

@@ -73,6 +73,7 @@ class EmulatorCliTest {
     assertThat(out())
         .contains("Usage: java -jar iap-verifier-emulator.jar --upstream URL")
         .contains("--upstream URL", "--port N", "--bind ADDRESS", "--audience AUDIENCE")
+        .contains("--allowed-hosts NAME[,NAME]")
         .contains("--users FILE|LIST", "--wait-for-upstream SECONDS", "-h, --help")
         .contains("/projects/1/apps/local-dev", "127.0.0.1", "8080")
         .contains("gcp-iap-mode=CLEAR_LOGIN_COOKIE", "gcp-iap-mode=IDENTITY")
@@ -121,6 +122,30 @@ class EmulatorCliTest {
 
     assertThat(err()).contains("'/projects/0/apps/local' is not an IAP audience")
         .contains("/projects/PROJECT_NUMBER/apps/PROJECT_ID");
+  }
+
+  @Test
+  void startWhenAllowedHostHasAPortThenUsageErrorSayingEveryPortIsAllowed() {
+    assertThat(run("--upstream", "http://localhost:1", "--allowed-hosts", "app.test,laptop:9000"))
+        .isEqualTo(Main.USAGE);
+
+    assertThat(err())
+        .contains("allowed host 'laptop:9000' is not a host name")
+        .contains("every port is allowed");
+    assertThat(started).isEmpty();
+  }
+
+  @Test
+  void startWhenAllowedHostsGivenThenTheyAreAcceptedInHost() throws Exception {
+    TestUpstream upstream = upstream();
+
+    assertThat(run("--upstream", upstream.uri().toString(), "--port=0",
+        "--allowed-hosts=app.test,laptop.local")).isZero();
+
+    int port = started.get(0).port();
+    assertThat(RawHttp.get(port, "/", "Host: laptop.local:9000").status()).isEqualTo(302);
+    assertThat(RawHttp.get(port, "/", "Host: app.test").status()).isEqualTo(302);
+    assertThat(RawHttp.get(port, "/", "Host: other.test:" + port).status()).isEqualTo(421);
   }
 
   @Test

@@ -169,7 +169,7 @@ class EmulatorProxyTest {
   @Test
   void requestWhenHopByHopHeadersThenDroppedAndHostKept() throws Exception {
     // A raw request, because the JDK client refuses to send Connection and friends.
-    String host = "app.localtest:" + emulator.port();
+    String host = "localhost:" + emulator.port();
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), emulator.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(

@@ -8,8 +8,8 @@ import java.security.Principal;
 import java.util.Collections;
 
 /**
- * What the application sees of a request, as one line every endpoint of every configuration
- * answers (servlet, Spring MVC, and a reactive app writes the same line from its exchange):
+ * What the application sees of a request, as one line every endpoint of every configuration answers
+ * (servlet, Spring MVC, and a reactive app writes the same line from its exchange):
  *
  * <pre>
  * status=200 principal=EMAIL remoteUser=EMAIL identity=EMAIL legacyEmail=VALUE legacyId=VALUE

@@ -3,8 +3,8 @@ package io.github.iapverifier.parity;
 import java.net.URI;
 
 /**
- * The IAP settings every configuration of the {@link ParitySuite} is started with, to be applied
- * in its own terms (builder calls, init-params, {@code iap.*} properties).
+ * The IAP settings every configuration of the {@link ParitySuite} is started with, to be applied in
+ * its own terms (builder calls, init-params, {@code iap.*} properties).
  *
  * @param audience the audience to accept ({@code iap.audiences})
  * @param jwksUri where the keys are ({@code iap.jwks-uri})

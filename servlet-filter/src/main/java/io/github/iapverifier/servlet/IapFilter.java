@@ -38,12 +38,13 @@ import org.slf4j.event.Level;
  * x-goog-authenticated-user-email} / {@code -id} report the verified identity in IAP's {@code
  * accounts.google.com:} format, whatever the client sent in them.
  *
- * <p>On failure the chain is not called; the response is the {@link io.github.iapverifier.web.IapProblem}
- * for the rejection: 401, 403 for {@link Reason#POLICY_DENIED}, 503 with {@code Retry-After} for
- * {@link Reason#KEYS_UNAVAILABLE}, with an {@code application/problem+json} body whose {@code
- * detail} is a short fixed text (see {@link Builder#includeRejectionMessage}). Two values of the
- * assertion header are rejected as {@link Reason#MALFORMED}. Each rejection is logged once, by the
- * logger {@code io.github.iapverifier.web.IapRequestPipeline}, with the actionable message.
+ * <p>On failure the chain is not called; the response is the {@link
+ * io.github.iapverifier.web.IapProblem} for the rejection: 401, 403 for {@link
+ * Reason#POLICY_DENIED}, 503 with {@code Retry-After} for {@link Reason#KEYS_UNAVAILABLE}, with an
+ * {@code application/problem+json} body whose {@code detail} is a short fixed text (see {@link
+ * Builder#includeRejectionMessage}). Two values of the assertion header are rejected as {@link
+ * Reason#MALFORMED}. Each rejection is logged once, by the logger {@code
+ * io.github.iapverifier.web.IapRequestPipeline}, with the actionable message.
  *
  * <p>Requests to {@linkplain Builder#excludedPaths excluded paths} (health checks) and, when
  * {@linkplain Builder#allowCorsPreflight allowed}, CORS preflights pass unverified, with no

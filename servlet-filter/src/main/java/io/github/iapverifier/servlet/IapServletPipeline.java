@@ -157,8 +157,8 @@ public final class IapServletPipeline {
   }
 
   /**
-   * Logs and returns the 401 {@code MISSING} rejection of a request that needs an assertion and
-   * has none, for an authorization layer's entry point.
+   * Logs and returns the 401 {@code MISSING} rejection of a request that needs an assertion and has
+   * none, for an authorization layer's entry point.
    *
    * @param request the request, not null
    * @return the response to {@linkplain #write write}, never null

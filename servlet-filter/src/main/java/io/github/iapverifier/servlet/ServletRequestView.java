@@ -26,9 +26,9 @@ final class ServletRequestView implements IapHttpRequest {
   }
 
   /**
-   * The raw request URI without the context path, or null when the container's own view of the
-   * path (servlet path + path info, decoded and normalised by it) differs: then the path is not
-   * in normal form, or the container maps it in a way we do not know, and nothing is exempt.
+   * The raw request URI without the context path, or null when the container's own view of the path
+   * (servlet path + path info, decoded and normalised by it) differs: then the path is not in
+   * normal form, or the container maps it in a way we do not know, and nothing is exempt.
    */
   @Override
   public String pathWithinApplication() {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
+import io.github.iapverifier.web.IapProblem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -288,7 +288,7 @@ class IapFilterContainerTest {
     Jetty.Raw response = jetty.raw("GET", "/app/healthz/../admin");
 
     assertThat(response.status()).isEqualTo(401);
-    assertThat(response.headers().get("content-type")).isEqualTo(io.github.iapverifier.web.IapProblem.CONTENT_TYPE);
+    assertThat(response.headers().get("content-type")).isEqualTo(IapProblem.CONTENT_TYPE);
   }
 
   @Test
@@ -406,8 +406,7 @@ class IapFilterContainerTest {
   static Map<String, Object> assertProblem(
       HttpResponse<String> response, int status, Reason reason) {
     assertThat(response.statusCode()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValue(io.github.iapverifier.web.IapProblem.CONTENT_TYPE);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(IapProblem.CONTENT_TYPE);
     assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
     if (status == 401) {
       assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("IAP");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.test.FakeIap;
+import io.github.iapverifier.web.IapProblem;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +71,7 @@ class IapFilterLaxContainerTest {
     Jetty.Raw response = jetty.raw("GET", target);
 
     assertThat(response.status()).isEqualTo(401);
-    assertThat(response.headers().get("content-type")).isEqualTo(io.github.iapverifier.web.IapProblem.CONTENT_TYPE);
+    assertThat(response.headers().get("content-type")).isEqualTo(IapProblem.CONTENT_TYPE);
     assertThat(response.body()).doesNotContain("health=ok");
   }
 }

@@ -35,8 +35,7 @@ public class IapSetup implements ServletContextListener {
     FilterRegistration.Dynamic iap = event.getServletContext()
         .addFilter("iap", IapFilter.builder(verifier).excludedPaths("/healthz").build());
     iap.setAsyncSupported(true);
-    iap.addMappingForUrlPatterns(
-        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+    iap.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
     // end::servlet-quickstart[]
     last = verifier;
     // tag::servlet-quickstart[]

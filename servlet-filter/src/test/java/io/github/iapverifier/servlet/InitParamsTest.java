@@ -52,31 +52,31 @@ class InitParamsTest {
 
   private static IapHttpRequest request(String path) {
     return new IapHttpRequest() {
-          @Override
-          public String method() {
-            return "GET";
-          }
+      @Override
+      public String method() {
+        return "GET";
+      }
 
-          @Override
-          public String path() {
-            return path;
-          }
+      @Override
+      public String path() {
+        return path;
+      }
 
-          @Override
-          public String pathWithinApplication() {
-            return path;
-          }
+      @Override
+      public String pathWithinApplication() {
+        return path;
+      }
 
-          @Override
-          public java.util.List<String> headers(String name) {
-            return java.util.List.of();
-          }
+      @Override
+      public java.util.List<String> headers(String name) {
+        return java.util.List.of();
+      }
 
-          @Override
-          public String remoteAddress() {
-            return null;
-          }
-        };
+      @Override
+      public String remoteAddress() {
+        return null;
+      }
+    };
   }
 
   @Test
@@ -119,8 +119,7 @@ class InitParamsTest {
     assertThat(s.rejectionLogLevel(Reason.WRONG_AUDIENCE)).isEqualTo(Level.INFO);
     assertThat(s.rejectionLogLevel(Reason.POLICY_DENIED)).isEqualTo(Level.WARN);
     assertThat(s.rejectionLogLevel(Reason.KEYS_UNAVAILABLE)).isEqualTo(Level.WARN);
-    assertThat(s.rejectMissing(GET_ROOT).bodyText())
-        .contains(IapProblem.detail(Reason.MISSING));
+    assertThat(s.rejectMissing(GET_ROOT).bodyText()).contains(IapProblem.detail(Reason.MISSING));
   }
 
   @Test

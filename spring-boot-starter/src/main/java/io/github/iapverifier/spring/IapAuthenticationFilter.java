@@ -19,8 +19,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
  * The Spring Security filter that authenticates a request by its IAP assertion. {@link
- * IapConfigurer} installs it before {@code CsrfFilter}; the type is public so that other filters can
- * be placed relative to it ({@code http.addFilterAfter(mine, IapAuthenticationFilter.class)}).
+ * IapConfigurer} installs it before {@code CsrfFilter}; the type is public so that other filters
+ * can be placed relative to it ({@code http.addFilterAfter(mine, IapAuthenticationFilter.class)}).
  *
  * <p>It runs the same pipeline as the servlet {@code IapFilter} ({@link IapServletPipeline}), so
  * both answer every case alike:
@@ -36,8 +36,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
  *       problem+json, even on paths the rules permit: only IAP sets this header.
  *   <li>No assertion, and excluded paths: passed on anonymous, legacy headers removed; where the
  *       rules require authentication, the entry point answers 401 {@code MISSING}, whatever the
- *       method (this filter runs before CSRF protection, and the access-denied handler turns a
- *       CSRF failure of a request without assertion into that 401 too).
+ *       method (this filter runs before CSRF protection, and the access-denied handler turns a CSRF
+ *       failure of a request without assertion into that 401 too).
  * </ul>
  *
  * <p>Runs on every dispatch (request, forward, include, async, error) with the decision of the

@@ -33,11 +33,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *
  * <p>It installs an {@link IapAuthenticationFilter} before CSRF protection and, unless the chain
  * sets its own, an entry point (401 problem+json, reason {@code MISSING}) and an access-denied
- * handler (403 problem+json; a CSRF failure of a request without assertion gets the 401). It
- * leaves the authorization rules, sessions and CSRF to the chain. By default it uses the application context's {@link
- * IapRequestPipeline} (the {@code iap.*} settings over its {@link IapVerifier}) and {@link
- * IapAuthoritiesMapper} (else the standard mapping of {@code iap.authorities}); the methods below
- * override them.
+ * handler (403 problem+json; a CSRF failure of a request without assertion gets the 401). It leaves
+ * the authorization rules, sessions and CSRF to the chain. By default it uses the application
+ * context's {@link IapRequestPipeline} (the {@code iap.*} settings over its {@link IapVerifier})
+ * and {@link IapAuthoritiesMapper} (else the standard mapping of {@code iap.authorities}); the
+ * methods below override them.
  *
  * <p>Every chain of an app needs it, or IAP is not checked on the requests that chain serves: the
  * starter refuses to start when no chain applies it, and warns about each chain that does not (see
@@ -113,8 +113,8 @@ public final class IapConfigurer extends AbstractHttpConfigurer<IapConfigurer, H
    *     .with(iap, Customizer.withDefaults());
    * }</pre>
    *
-   * A path pattern such as {@code requestMatchers("/healthz")} would also match {@code
-   * /%68ealthz}, which IAP does not exempt.
+   * A path pattern such as {@code requestMatchers("/healthz")} would also match {@code /%68ealthz},
+   * which IAP does not exempt.
    *
    * @return a matcher, thread-safe; it matches nothing until the chain is built
    */

@@ -81,7 +81,8 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
           .getBeansOfType(org.springframework.security.web.SecurityFilterChain.class)
           .forEach(
               (name, chain) -> {
-                if (chain.getFilters().stream().anyMatch(IapAuthenticationFilter.class::isInstance)) {
+                if (chain.getFilters().stream()
+                    .anyMatch(IapAuthenticationFilter.class::isInstance)) {
                   enforcing.add(name);
                 } else {
                   log.warn(

@@ -1,12 +1,12 @@
 package io.github.iapverifier.spring;
 
+import io.github.iapverifier.IapVerificationException.Reason;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.github.iapverifier.IapVerificationException.Reason;
 import org.slf4j.event.Level;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -54,8 +54,8 @@ public class IapProperties {
   private boolean allowCorsPreflight;
 
   /**
-   * Whether rejection responses carry the actionable message (configured audiences, domains,
-   * access levels, key endpoint) instead of a short fixed text; it is always in the log line.
+   * Whether rejection responses carry the actionable message (configured audiences, domains, access
+   * levels, key endpoint) instead of a short fixed text; it is always in the log line.
    */
   private boolean includeRejectionMessage;
 

@@ -18,8 +18,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Auto-configuration of the servlet {@link IapFilter} for apps without the Spring Security
- * integration: every request but {@code iap.excluded-paths} must carry a valid assertion. Backs
- * off when the app registers its own {@code FilterRegistrationBean<IapFilter>}.
+ * integration: every request but {@code iap.excluded-paths} must carry a valid assertion. Backs off
+ * when the app registers its own {@code FilterRegistrationBean<IapFilter>}.
  *
  * <p>Exactly one of this and {@link IapWebSecurityAutoConfiguration} applies for every class path:
  * that one needs both {@code spring-security-web} and {@code spring-security-config}, this one

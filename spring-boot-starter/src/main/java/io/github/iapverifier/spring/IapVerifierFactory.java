@@ -68,8 +68,8 @@ final class IapVerifierFactory {
   }
 
   /**
-   * A pipeline builder with the web settings of the properties, these excluded paths, and every
-   * bad setting translated into a start-up failure that names the property.
+   * A pipeline builder with the web settings of the properties, these excluded paths, and every bad
+   * setting translated into a start-up failure that names the property.
    */
   static IapRequestPipeline.Builder pipeline(IapProperties properties, List<String> excludedPaths) {
     IapRequestPipeline.Builder builder =

@@ -1,6 +1,5 @@
 package io.github.iapverifier.spring;
 
-import io.github.iapverifier.servlet.IapServletPipeline;
 import io.github.iapverifier.web.IapRequestPipeline;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -80,18 +79,17 @@ public final class IapWebSecurityAutoConfiguration {
   static class DefaultSecurityFilterChainConfiguration {
 
     @Bean
-    SecurityFilterChain iapSecurityFilterChain(HttpSecurity http, IapRequestPipeline pipeline)
-        throws Exception {
-      IapServletPipeline exempt = new IapServletPipeline(pipeline);
+    SecurityFilterChain iapSecurityFilterChain(HttpSecurity http) throws Exception {
+      IapConfigurer iap = IapConfigurer.iap();
       http.authorizeHttpRequests(
           requests ->
-              requests.requestMatchers(exempt::isExempt).permitAll().anyRequest().authenticated());
+              requests.requestMatchers(iap.exempt()).permitAll().anyRequest().authenticated());
       // IAP signs every request: nothing to remember between requests, and no session that
       // could vouch for a request that bypassed IAP. CSRF protection stays on: a browser holding
       // IAP's cookie gets a valid assertion added to cross-site requests too.
       http.sessionManagement(
           sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
-      http.with(IapConfigurer.iap(), Customizer.withDefaults());
+      http.with(iap, Customizer.withDefaults());
       return http.build();
     }
   }

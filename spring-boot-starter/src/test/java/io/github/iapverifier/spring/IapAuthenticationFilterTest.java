@@ -68,15 +68,21 @@ class IapAuthenticationFilterTest {
     request.addHeader(IapLegacyHeaders.EMAIL, "accounts.google.com:boss@example.com");
     List<HttpServletRequest> seen = new ArrayList<>();
 
-    filter.doFilter(request, new MockHttpServletResponse(), (r, s) -> seen.add((HttpServletRequest) r));
+    filter.doFilter(
+        request, new MockHttpServletResponse(), (r, s) -> seen.add((HttpServletRequest) r));
 
     Authentication saved = repository.loadDeferredContext(request).get().getAuthentication();
     assertThat(saved).isInstanceOf(IapAuthenticationToken.class);
     assertThat(saved.getName()).isEqualTo("ana@example.com");
-    assertThat(seen).singleElement().satisfies(r -> {
-      assertThat(r.getHeader(IapLegacyHeaders.EMAIL)).isEqualTo("accounts.google.com:ana@example.com");
-      assertThat(IapFilter.identity(r)).hasValueSatisfying(i -> assertThat(i.email()).isEqualTo("ana@example.com"));
-    });
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getHeader(IapLegacyHeaders.EMAIL))
+                  .isEqualTo("accounts.google.com:ana@example.com");
+              assertThat(IapFilter.identity(r))
+                  .hasValueSatisfying(i -> assertThat(i.email()).isEqualTo("ana@example.com"));
+            });
   }
 
   @Test
@@ -90,12 +96,16 @@ class IapAuthenticationFilterTest {
 
     request.setDispatcherType(DispatcherType.ERROR);
     List<HttpServletRequest> seen = new ArrayList<>();
-    filter.doFilter(request, new MockHttpServletResponse(), (r, s) -> seen.add((HttpServletRequest) r));
+    filter.doFilter(
+        request, new MockHttpServletResponse(), (r, s) -> seen.add((HttpServletRequest) r));
 
     assertThat(contexts.getContext().getAuthentication().getName()).isEqualTo("ana@example.com");
     assertThat(seen)
         .singleElement()
-        .satisfies(r -> assertThat(r.getHeader(IapLegacyHeaders.EMAIL)).isEqualTo("accounts.google.com:ana@example.com"));
+        .satisfies(
+            r ->
+                assertThat(r.getHeader(IapLegacyHeaders.EMAIL))
+                    .isEqualTo("accounts.google.com:ana@example.com"));
   }
 
   @Test
@@ -104,14 +114,18 @@ class IapAuthenticationFilterTest {
     request.addHeader(IapLegacyHeaders.EMAIL, "accounts.google.com:boss@example.com");
     List<HttpServletRequest> seen = new ArrayList<>();
 
-    filter.doFilter(request, new MockHttpServletResponse(), (r, s) -> seen.add((HttpServletRequest) r));
+    filter.doFilter(
+        request, new MockHttpServletResponse(), (r, s) -> seen.add((HttpServletRequest) r));
 
     assertThat(contexts.getContext().getAuthentication()).isNull();
     assertThat(repository.containsContext(request)).isFalse();
-    assertThat(seen).singleElement().satisfies(r -> {
-      assertThat(r.getHeader(IapLegacyHeaders.EMAIL)).isNull();
-      assertThat(r.getUserPrincipal()).isNull();
-    });
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getHeader(IapLegacyHeaders.EMAIL)).isNull();
+              assertThat(r.getUserPrincipal()).isNull();
+            });
   }
 
   @Test

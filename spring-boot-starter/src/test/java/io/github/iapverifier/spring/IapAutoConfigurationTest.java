@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
 import io.github.iapverifier.servlet.IapFilter;
+import io.github.iapverifier.servlet.IapServletPipeline;
 import io.github.iapverifier.test.FakeIap;
+import io.github.iapverifier.web.IapProblem;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.event.Level;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -29,6 +35,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -102,6 +109,52 @@ class IapAutoConfigurationTest {
                   .extracting(Object::toString)
                   .containsExactly("IAP_USER", "IAP_DOMAIN_example.com");
             });
+  }
+
+  @Test
+  void pipelineWhenDefaultsThenTerseDetailAndDefaultLevels() {
+    configured()
+        .run(
+            context -> {
+              IapRequestPipeline pipeline = context.getBean(IapRequestPipeline.class);
+              assertThat(pipeline.verifier()).isSameAs(context.getBean(IapVerifier.class));
+              assertThat(pipeline.rejectionLogLevel(Reason.MISSING)).isEqualTo(Level.INFO);
+              assertThat(pipeline.rejectionLogLevel(Reason.POLICY_DENIED)).isEqualTo(Level.WARN);
+              assertThat(rejectWrongAudience(pipeline).bodyText())
+                  .contains(IapProblem.detail(Reason.WRONG_AUDIENCE))
+                  .doesNotContain("/projects/1/apps/x");
+            });
+  }
+
+  /** Finding 6 of issue 12: the actionable message reaches clients only when an operator asks. */
+  @Test
+  void pipelineWhenWebPropertiesSetThenApplied() {
+    configured()
+        .withPropertyValues(
+            "iap.include-rejection-message=true",
+            "iap.rejection-log-level.MISSING=debug",
+            "iap.rejection-log-level.policy-denied=error",
+            "iap.allow-cors-preflight=true",
+            "iap.excluded-paths=/healthz")
+        .run(
+            context -> {
+              IapRequestPipeline pipeline = context.getBean(IapRequestPipeline.class);
+              assertThat(pipeline.rejectionLogLevel(Reason.MISSING)).isEqualTo(Level.DEBUG);
+              assertThat(pipeline.rejectionLogLevel(Reason.POLICY_DENIED)).isEqualTo(Level.ERROR);
+              assertThat(pipeline.toString())
+                  .contains("excludedPaths=[/healthz]")
+                  .contains("corsPreflight=exempt");
+              assertThat(rejectWrongAudience(pipeline).bodyText())
+                  .contains("audience /projects/1/apps/x is not one of");
+            });
+  }
+
+  private static IapProblem rejectWrongAudience(IapRequestPipeline pipeline) {
+    return new IapServletPipeline(pipeline)
+        .reject(
+            new MockHttpServletRequest("GET", "/hello"),
+            new IapVerificationException(
+                Reason.WRONG_AUDIENCE, "audience /projects/1/apps/x is not one of [...]"));
   }
 
   @Test

@@ -86,7 +86,8 @@ class IapClassPathMatrixTest {
     assertThat(context).doesNotHaveBean("iapSecurityFilterChain");
     assertThat(context).doesNotHaveBean(IapAuthoritiesMapper.class);
     FilterRegistrationBean<?> registration =
-        context.getBean(IapServletFilterAutoConfiguration.REGISTRATION, FilterRegistrationBean.class);
+        context.getBean(
+            IapServletFilterAutoConfiguration.REGISTRATION, FilterRegistrationBean.class);
     assertThat(registration.getFilter()).isInstanceOf(IapFilter.class);
     assertThat(registration.getUrlPatterns()).containsExactly("/*");
     assertThat(registration.isAsyncSupported()).isTrue();
@@ -109,10 +110,12 @@ class IapClassPathMatrixTest {
                 "iap.jwks-uri=" + iap.jwksUri())
             .run();
     try {
-      Http http = new Http(app.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+      Http http =
+          new Http(app.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
 
       HttpResponse<String> anonymous = http.get("/whoami");
-      HttpResponse<String> verified = http.get("/whoami", iap.token().email("ana@example.com").build());
+      HttpResponse<String> verified =
+          http.get("/whoami", iap.token().email("ana@example.com").build());
 
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.body()).endsWith(Http.problemSuffix("MISSING"));

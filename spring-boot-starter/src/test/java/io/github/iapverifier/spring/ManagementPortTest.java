@@ -16,7 +16,8 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 /**
  * Actuator on a port of its own ({@code management.server.port}) is protected like the app (finding
- * 5 of issue 12: without Spring Security, {@code /actuator/env} there answered 200 without a token).
+ * 5 of issue 12: without Spring Security, {@code /actuator/env} there answered 200 without a
+ * token).
  */
 class ManagementPortTest {
 
@@ -52,7 +53,8 @@ class ManagementPortTest {
     Http management = new Http(port);
 
     HttpResponse<String> anonymous = management.get("/actuator/env");
-    HttpResponse<String> forged = management.get("/actuator/env", iap.token(FakeIap.SecureTokenTest.SIGNATURE));
+    HttpResponse<String> forged =
+        management.get("/actuator/env", iap.token(FakeIap.SecureTokenTest.SIGNATURE));
     HttpResponse<String> verified = management.get("/actuator/env", iap.token().build());
     HttpResponse<String> health = management.get("/actuator/health");
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.spring.quickstart.QuickStartApplication;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
+import io.github.iapverifier.web.IapProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.util.Map;

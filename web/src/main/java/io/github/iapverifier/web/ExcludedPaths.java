@@ -12,13 +12,13 @@ import java.util.Set;
  * and {@code /prefix/**} patterns, matched on the raw path within the application.
  *
  * <p>An exclusion is a hole in the protection, so matching fails closed and decodes nothing: a
- * request path is excluded only when it is already in normal form as sent, that is made of
- * segments of the characters below, none of them empty (but a trailing one), {@code .} or {@code
- * ..}. Then every HTTP stack and framework behind agrees on what the path means, so the string
- * compared is the path the application serves. Anything else is verified like any other path:
- * percent-escapes ({@code /health%7A}, {@code %2e%2e}), path parameters ({@code ;jsessionid=}),
- * backslashes, dot segments ({@code /healthz/../admin}) and empty segments ({@code //healthz}).
- * Health checkers send plain paths, so this costs them nothing.
+ * request path is excluded only when it is already in normal form as sent, that is made of segments
+ * of the characters below, none of them empty (but a trailing one), {@code .} or {@code ..}. Then
+ * every HTTP stack and framework behind agrees on what the path means, so the string compared is
+ * the path the application serves. Anything else is verified like any other path: percent-escapes
+ * ({@code /health%7A}, {@code %2e%2e}), path parameters ({@code ;jsessionid=}), backslashes, dot
+ * segments ({@code /healthz/../admin}) and empty segments ({@code //healthz}). Health checkers send
+ * plain paths, so this costs them nothing.
  *
  * <p>Characters: letters, digits and {@code - . _ ~ ! $ & ' ( ) * + , = : @} (RFC 3986 {@code
  * pchar} without {@code %} and {@code ;}). Comparison is case-sensitive, as paths are.

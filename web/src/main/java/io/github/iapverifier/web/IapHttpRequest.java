@@ -58,7 +58,7 @@ public interface IapHttpRequest {
    * can neither forge log lines nor flood them.
    *
    * @param text the text, may be null
-   * @return the printable text, {@code null} for null, never null itself
+   * @return the printable text ({@code "null"} for null), never null
    */
   static String printable(String text) {
     if (text == null) {

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * The unsigned headers IAP also sends, {@value #EMAIL} and {@value #ID}. Anyone who reaches the app
  * around IAP can forge them, so an adapter never lets the application see a client's value: on a
- * verified request it answers them with the values below, taken from the verified identity in
- * IAP's own format; on any other request it removes them.
+ * verified request it answers them with the values below, taken from the verified identity in IAP's
+ * own format; on any other request it removes them.
  *
  * <p>Stateless and thread-safe.
  */
@@ -41,7 +41,8 @@ public final class IapLegacyHeaders {
    * Returns the headers a request with this identity carries.
    *
    * @param identity the verified identity, or null for a request without one
-   * @return {@value #EMAIL} and {@value #ID} with their values, in this order, unmodifiable; empty for null
+   * @return {@value #EMAIL} and {@value #ID} with their values, in this order, unmodifiable; empty
+   *     for null
    */
   public static Map<String, String> of(IapIdentity identity) {
     if (identity == null) {

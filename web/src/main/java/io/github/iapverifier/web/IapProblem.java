@@ -22,8 +22,8 @@ import java.util.Objects;
  *       dialog, it only names what is missing.
  * </ul>
  *
- * <p>All of them carry {@code Cache-Control: no-store} so that no cache in front of the app keeps
- * a rejection (or serves it to another user). The body is
+ * <p>All of them carry {@code Cache-Control: no-store} so that no cache in front of the app keeps a
+ * rejection (or serves it to another user). The body is
  *
  * <pre>{@code
  * {"type":"about:blank","title":"Unauthorized","status":401,"detail":"...","reason":"EXPIRED"}
@@ -32,9 +32,9 @@ import java.util.Objects;
  * with members in this order, {@code title} the status's reason phrase (as RFC 9457 asks when
  * {@code type} is {@code about:blank}) and {@code reason} the {@link Reason} name. {@code detail}
  * is a short fixed text per reason ({@link #detail(Reason)}): the actionable message of the
- * exception names configured audiences, domains, access levels and the key endpoint, which are
- * the operator's business, so it goes to the log and reaches the body only when an operator turns
- * that on ({@link #of(IapVerificationException, boolean)}). The body is pure ASCII: every other
+ * exception names configured audiences, domains, access levels and the key endpoint, which are the
+ * operator's business, so it goes to the log and reaches the body only when an operator turns that
+ * on ({@link #of(IapVerificationException, boolean)}). The body is pure ASCII: every other
  * character is a JSON {@code \}{@code uXXXX} escape, so its bytes do not depend on any charset.
  *
  * <p>Immutable and thread-safe.
@@ -51,8 +51,8 @@ public final class IapProblem {
   public static final String CHALLENGE = "IAP";
 
   /**
-   * The {@code reason} of a request refused by CSRF protection: not an IAP rejection, the
-   * assertion was valid.
+   * The {@code reason} of a request refused by CSRF protection: not an IAP rejection, the assertion
+   * was valid.
    */
   public static final String CSRF_REASON = "CSRF";
 

@@ -32,16 +32,16 @@ import org.slf4j.event.Level;
  *       identity, or {@link IapDecision.Outcome#REJECTED} with the {@link IapProblem} to answer.
  * </ol>
  *
- * <p>Each rejection is logged once, by the logger {@code io.github.iapverifier.web.IapRequestPipeline},
- * with method, path, client address, status, reason and the actionable message (never the
- * assertion): at WARN for {@link Reason#POLICY_DENIED} and {@link Reason#KEYS_UNAVAILABLE}
- * (configuration or outage, someone must act) and at INFO for the 401 reasons (a request that did
- * not come through IAP is routine noise on an exposed app); see {@link
- * Builder#rejectionLogLevel(Reason, Level)}. Clients get the short fixed {@code detail} of {@link
- * IapProblem#detail(Reason)} unless {@link Builder#includeRejectionMessage} is on.
+ * <p>Each rejection is logged once, by the logger {@code
+ * io.github.iapverifier.web.IapRequestPipeline}, with method, path, client address, status, reason
+ * and the actionable message (never the assertion): at WARN for {@link Reason#POLICY_DENIED} and
+ * {@link Reason#KEYS_UNAVAILABLE} (configuration or outage, someone must act) and at INFO for the
+ * 401 reasons (a request that did not come through IAP is routine noise on an exposed app); see
+ * {@link Builder#rejectionLogLevel(Reason, Level)}. Clients get the short fixed {@code detail} of
+ * {@link IapProblem#detail(Reason)} unless {@link Builder#includeRejectionMessage} is on.
  *
- * <p>Never throws for anything a client sends. Immutable and thread-safe; build one per
- * application (or per filter) and share it.
+ * <p>Never throws for anything a client sends. Immutable and thread-safe; build one per application
+ * (or per filter) and share it.
  */
 public final class IapRequestPipeline {
 
@@ -189,9 +189,9 @@ public final class IapRequestPipeline {
   }
 
   /**
-   * Logs a rejection and returns the response to send. Adapters call it for rejections made
-   * outside {@link #decide}, such as an authorization rule's denial, so that every rejection is
-   * logged and answered the same way.
+   * Logs a rejection and returns the response to send. Adapters call it for rejections made outside
+   * {@link #decide}, such as an authorization rule's denial, so that every rejection is logged and
+   * answered the same way.
    *
    * @param request the request, not null
    * @param failure why it is rejected, not null
@@ -245,10 +245,10 @@ public final class IapRequestPipeline {
      * Patterns are exact paths ({@code /healthz}) or prefixes ({@code /status/**}, which matches
      * {@code /status} and everything below), compared with the raw path within the application.
      *
-     * <p>Only a path in normal form as sent is excluded: segments of letters, digits and {@code -
-     * . _ ~ ! $ & ' ( ) * + , = : @}, none of them empty (but a trailing one), {@code .} or {@code
-     * ..}. Any other path is verified like the rest of the application, whatever it would decode
-     * or normalise to: {@code /health%7A}, {@code /healthz;x}, {@code /healthz/../admin}, {@code
+     * <p>Only a path in normal form as sent is excluded: segments of letters, digits and {@code - .
+     * _ ~ ! $ & ' ( ) * + , = : @}, none of them empty (but a trailing one), {@code .} or {@code
+     * ..}. Any other path is verified like the rest of the application, whatever it would decode or
+     * normalise to: {@code /health%7A}, {@code /healthz;x}, {@code /healthz/../admin}, {@code
      * //healthz} all need an assertion. So an exclusion can never be reached by a path that means
      * something else further down. Default: none.
      *

@@ -55,7 +55,9 @@ class IapRequestPipelineTest {
     String token = iap.token().email("ana@example.com").build();
 
     IapDecision decision =
-        builder().build(verifier).decide(TestRequest.get("/hello").header(IapVerifier.HEADER, token));
+        builder()
+            .build(verifier)
+            .decide(TestRequest.get("/hello").header(IapVerifier.HEADER, token));
 
     assertThat(decision.outcome()).isEqualTo(Outcome.VERIFIED);
     assertThat(decision.identity().email()).isEqualTo("ana@example.com");

@@ -11,7 +11,8 @@ class BootSecurityDefaultChainParityTest extends ParitySuite {
   protected AdapterConfiguration configuration() {
     return settings ->
         BootApps.start(
-            settings, BootSecurityDefaultChainParityTest.class.getClassLoader(),
+            settings,
+            BootSecurityDefaultChainParityTest.class.getClassLoader(),
             ParityApplication.class);
   }
 }

@@ -12,9 +12,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Spring Boot with Spring Security and the app's own chain applying {@link IapConfigurer}, with
- * Spring Security's defaults otherwise (sessions if required, CSRF on). It permits what IAP
- * exempts with {@link IapConfigurer#exempt()}: a path pattern ({@code requestMatchers("/healthz")})
- * would also permit {@code /%68ealthz}, anonymous (the app's rule, not IAP's).
+ * Spring Security's defaults otherwise (sessions if required, CSRF on). It permits what IAP exempts
+ * with {@link IapConfigurer#exempt()}: a path pattern ({@code requestMatchers("/healthz")}) would
+ * also permit {@code /%68ealthz}, anonymous (the app's rule, not IAP's).
  */
 class BootSecurityOwnChainParityTest extends ParitySuite {
 

@@ -92,7 +92,7 @@ public final class ServletSample implements AutoCloseable {
         new FilterHolder(IapFilter.builder(verifier).excludedPaths("/healthz").build());
     iap.setAsyncSupported(true);
     // Every path: a request reaches a servlet only with a valid assertion (or on /healthz).
-    context.addFilter(iap, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    context.addFilter(iap, "/*", EnumSet.allOf(DispatcherType.class));
     context.addServlet(new ServletHolder(new Pages.Identity()), "");
     context.addServlet(new ServletHolder(new Pages.Admin(settings.admins())), "/admin");
     context.addServlet(new ServletHolder(new Pages.Health()), "/healthz");
