@@ -50,6 +50,7 @@ public final class Main {
                                      e.g. "ana@example.com hd=example.com;bob@gmail.com"
         --wait-for-upstream SECONDS  wait up to SECONDS for the app to accept connections
                                      (default 0: it must be up already)
+        -V, --version                print the version and exit
         -h, --help                   print this help and exit
 
       URLs on the emulator (as on real IAP, the query parameters work on any path):
@@ -99,7 +100,7 @@ public final class Main {
 
   /**
    * Parses, starts and prints the settings; returns the exit status (0 with the emulator
-   * running, or after {@code --help}).
+   * running, or after {@code --help} or {@code --version}).
    */
   static int run(String[] args, PrintStream out, PrintStream err, Consumer<Emulator> started) {
     Emulator.Builder builder = Emulator.builder().log(out);
@@ -109,6 +110,10 @@ public final class Main {
         String arg = args[i];
         if (arg.equals("-h") || arg.equals("--help")) {
           out.print(HELP);
+          return 0;
+        }
+        if (arg.equals("-V") || arg.equals("--version")) {
+          out.println("iap-verifier-emulator " + version());
           return 0;
         }
         int equals = arg.indexOf('=');
@@ -157,6 +162,12 @@ public final class Main {
     started.accept(emulator);
     printSettings(emulator, bind, out);
     return 0;
+  }
+
+  /** From the jar's manifest; classes run from a build folder have none. */
+  static String version() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return version != null ? version : "(unknown: not run from a jar)";
   }
 
   private static void printSettings(Emulator emulator, String bind, PrintStream out) {

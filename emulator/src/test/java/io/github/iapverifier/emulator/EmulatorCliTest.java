@@ -74,13 +74,22 @@ class EmulatorCliTest {
         .contains("Usage: java -jar iap-verifier-emulator.jar --upstream URL")
         .contains("--upstream URL", "--port N", "--bind ADDRESS", "--audience AUDIENCE")
         .contains("--allowed-hosts NAME[,NAME]")
-        .contains("--users FILE|LIST", "--wait-for-upstream SECONDS", "-h, --help")
+        .contains("--users FILE|LIST", "--wait-for-upstream SECONDS", "-V, --version", "-h, --help")
         .contains("/projects/1/apps/local-dev", "127.0.0.1", "8080")
         .contains("gcp-iap-mode=CLEAR_LOGIN_COOKIE", "gcp-iap-mode=IDENTITY")
         .contains("gcp-iap-mode=SECURE_TOKEN_TEST&iap-secure-token-test-type=TYPE")
         .contains("/_gcp_iap/signin", "/iap/verify/public_key-jwk");
     assertThat(started).isEmpty();
     assertThat(run("-h")).isZero();
+  }
+
+  @Test
+  void versionWhenAskedThenPrintsOneLineAndStartsNothing() {
+    assertThat(run("--version", "--upstream", "http://localhost:1")).isZero();
+
+    assertThat(out()).startsWith("iap-verifier-emulator ").hasLineCount(1);
+    assertThat(started).isEmpty();
+    assertThat(run("-V")).isZero();
   }
 
   @Test

@@ -72,6 +72,16 @@ class ExecutableJarIT {
   }
 
   @Test
+  void versionWhenRunThenPrintsTheBuildVersionAndExitZero() throws Exception {
+    Process process = java("--version");
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(read(process.getInputStream()).strip())
+        .isEqualTo("iap-verifier-emulator " + System.getProperty("emulator.version"));
+  }
+
+  @Test
   void startWhenBadFlagThenExitTwoWithMessage() throws Exception {
     Process process = java("--upstream", "http://localhost:1", "--bogus");
 

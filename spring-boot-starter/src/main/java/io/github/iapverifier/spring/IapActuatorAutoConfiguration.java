@@ -12,15 +12,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of the {@code iap} health contributor (Spring Boot 4.x and 3.5 Actuator) and
- * of Micrometer meters for the starter's {@link IapVerifier} (see {@link IapMetrics}). Turn the
+ * Auto-configuration of the {@code iap} health contributor on Spring Boot 4.x (on 3.5: {@code
+ * IapBoot35HealthAutoConfiguration}, which uses the {@link IapHealth} defined here) and of
+ * Micrometer meters for the starter's {@link IapVerifier} (see {@link IapMetrics}). Turn the
  * contributor off with {@code management.health.iap.enabled=false}.
  */
 @AutoConfiguration(
@@ -66,12 +65,6 @@ public final class IapActuatorAutoConfiguration {
         return new IapHealthIndicator(health);
       }
     }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = LegacyIapHealthIndicator.INDICATOR)
-    @ConditionalOnMissingClass("org.springframework.boot.health.contributor.HealthIndicator")
-    @Import(LegacyIapHealthIndicator.class)
-    static class Boot35 {}
   }
 
   @Configuration(proxyBeanMethods = false)

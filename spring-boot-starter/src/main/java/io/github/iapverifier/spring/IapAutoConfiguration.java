@@ -1,6 +1,7 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapEventListener;
+import io.github.iapverifier.IapKeySource;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.web.IapRequestPipeline;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,12 +15,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration of the {@link IapVerifier} and of the {@link IapRequestPipeline} every web
- * adapter runs, from {@link IapProperties}: backs off when the app defines its own, loads the keys
- * at start-up and closes the verifier at shutdown. With no audience configured and none detectable
- * the app does not start ({@link IapConfigurationFailureAnalyzer} says what to set): an app is
- * never left silently unprotected. In a servlet web app, start-up also fails when no IAP
- * enforcement is registered at all ({@link IapEnforcementCheck}).
+ * Auto-configuration of the {@link IapVerifier} from {@link IapProperties}, then every {@link
+ * IapVerifierBuilderCustomizer} bean in order, with the app's {@link IapKeySource} bean if it has
+ * one, and of the {@link IapRequestPipeline} every web adapter runs: backs off when the app defines
+ * its own, loads the keys at start-up and closes the verifier at shutdown. With no audience
+ * configured and none detectable the app does not start ({@link IapConfigurationFailureAnalyzer}
+ * says what to set): an app is never left silently unprotected. In a servlet web app, start-up
+ * also fails when no IAP enforcement is registered at all ({@link IapEnforcementCheck}).
  *
  * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
  * IapWebSecurityAutoConfiguration}, {@link IapServletFilterAutoConfiguration} and {@link
@@ -39,9 +41,17 @@ public final class IapAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IapVerifier iapVerifier(IapProperties properties, ObjectProvider<IapEventListener> listeners) {
+    IapVerifier iapVerifier(
+        IapProperties properties,
+        ObjectProvider<IapEventListener> listeners,
+        ObjectProvider<IapKeySource> keySource,
+        ObjectProvider<IapVerifierBuilderCustomizer> customizers) {
       // Closed at shutdown through its close() method, which Spring infers for @Bean methods.
-      return IapVerifierFactory.warmed(properties, listeners.orderedStream().toList());
+      return IapVerifierFactory.warmed(
+          properties,
+          listeners.orderedStream().toList(),
+          keySource.getIfUnique(),
+          customizers.orderedStream().toList());
     }
 
     @Bean

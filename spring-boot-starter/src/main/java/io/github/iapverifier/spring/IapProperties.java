@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.event.Level;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -38,6 +39,12 @@ public class IapProperties {
 
   /** Where IAP's public keys are fetched from; unset means Google's published key set. */
   private URI jwksUri;
+
+  /**
+   * A fixed key set (JWKS file, e.g. classpath:iap-keys.json) used instead of fetching keys, for
+   * deployments that cannot reach Google (VPC Service Controls); never refreshed.
+   */
+  private Resource jwksResource;
 
   /** Tolerance between this server's clock and IAP's, applied to exp, iat and nbf. */
   private Duration clockSkew = Duration.ofSeconds(30);
@@ -103,6 +110,14 @@ public class IapProperties {
 
   public void setJwksUri(URI jwksUri) {
     this.jwksUri = jwksUri;
+  }
+
+  public Resource getJwksResource() {
+    return jwksResource;
+  }
+
+  public void setJwksResource(Resource jwksResource) {
+    this.jwksResource = jwksResource;
   }
 
   public Duration getClockSkew() {

@@ -3,20 +3,26 @@ package io.github.iapverifier.spring;
 import io.github.iapverifier.IapAudience;
 import io.github.iapverifier.IapEventListener;
 import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.IapKeySource;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
+import java.io.IOException;
+import java.io.InputStream;
 import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
 
 /**
- * Builds an {@link IapVerifier} and an {@link IapRequestPipeline} from {@link IapProperties},
+ * Builds an {@link IapVerifier} from {@link IapProperties}, the app's key source and customizers,
+ * and an {@link IapRequestPipeline} from the same properties,
  * translating bad settings.
  */
 final class IapVerifierFactory {
@@ -30,8 +36,12 @@ final class IapVerifierFactory {
    * Google's key endpoint must not stop a deployment; requests get 503 until keys arrive, and the
    * health contributor reports DOWN meanwhile.
    */
-  static IapVerifier warmed(IapProperties properties, List<IapEventListener> listeners) {
-    IapVerifier verifier = build(properties, listeners);
+  static IapVerifier warmed(
+      IapProperties properties,
+      List<IapEventListener> listeners,
+      IapKeySource keySource,
+      List<IapVerifierBuilderCustomizer> customizers) {
+    IapVerifier verifier = build(properties, listeners, keySource, customizers);
     try {
       verifier.warmUp();
     } catch (IapVerificationException e) {
@@ -40,7 +50,11 @@ final class IapVerifierFactory {
     return verifier;
   }
 
-  static IapVerifier build(IapProperties properties, List<IapEventListener> listeners) {
+  static IapVerifier build(
+      IapProperties properties,
+      List<IapEventListener> listeners,
+      IapKeySource keySource,
+      List<IapVerifierBuilderCustomizer> customizers) {
     IapVerifier.Builder builder = IapVerifier.builder();
     try {
       builder
@@ -48,11 +62,15 @@ final class IapVerifierFactory {
           .clockSkew(properties.getClockSkew())
           .allowedHostedDomains(properties.getAllowedHostedDomains())
           .requiredAccessLevels(properties.getRequiredAccessLevels())
-          .tokenCacheSize(properties.getTokenCache().getMaxSize())
-          .remoteKeySource(remote(properties.getKeyCache()));
-      URI jwksUri = properties.getJwksUri();
-      if (jwksUri != null) {
-        builder.jwksUri(jwksUri);
+          .tokenCacheSize(properties.getTokenCache().getMaxSize());
+      IapKeySource fixed = fixedKeys(properties, keySource);
+      if (fixed != null) {
+        builder.keySource(fixed);
+      } else {
+        builder.remoteKeySource(remote(properties.getKeyCache()));
+        if (properties.getJwksUri() != null) {
+          builder.jwksUri(properties.getJwksUri());
+        }
       }
     } catch (IllegalArgumentException e) {
       throw new IapConfigurationException(
@@ -64,7 +82,66 @@ final class IapVerifierFactory {
     if (!listeners.isEmpty()) {
       builder.eventListener(composite(listeners));
     }
+    customizers.forEach(customizer -> customizer.customize(builder));
     return builder.build();
+  }
+
+  /**
+   * The key source other than the remote one, if any: the app's {@link IapKeySource} bean, or the
+   * JWKS of {@code iap.jwks-resource}. Two sources of keys are a mistake the app must fix.
+   */
+  private static IapKeySource fixedKeys(IapProperties properties, IapKeySource bean) {
+    Resource resource = properties.getJwksResource();
+    List<String> chosen = new ArrayList<>();
+    if (bean != null) {
+      chosen.add("an IapKeySource bean");
+    }
+    if (resource != null) {
+      chosen.add("iap.jwks-resource");
+    }
+    if (properties.getJwksUri() != null) {
+      chosen.add("iap.jwks-uri");
+    }
+    if (chosen.size() > 1) {
+      throw new IapConfigurationException(
+          "IAP keys are configured twice: " + String.join(" and ", chosen) + ".",
+          "Keep one: iap.jwks-uri fetches keys from an endpoint, iap.jwks-resource reads a fixed"
+              + " key set, an IapKeySource bean replaces both.",
+          null);
+    }
+    if (bean != null) {
+      return bean;
+    }
+    if (resource == null) {
+      return null;
+    }
+    String jwks;
+    try (InputStream in = resource.getInputStream()) {
+      jwks = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IapConfigurationException(
+          "iap.jwks-resource " + resource.getDescription() + " cannot be read: " + e.getMessage(),
+          "Point iap.jwks-resource at the JWKS file (classpath:..., file:...), a copy of"
+              + " https://www.gstatic.com/iap/verify/public_key-jwk.",
+          e);
+    }
+    try {
+      IapKeySource keys = IapKeySource.fromJwks(jwks);
+      log.info(
+          "IAP keys read from {}; they are never refreshed: replace the file when Google rotates"
+              + " its keys.",
+          resource.getDescription());
+      return keys;
+    } catch (IllegalArgumentException e) {
+      throw new IapConfigurationException(
+          "iap.jwks-resource "
+              + resource.getDescription()
+              + " is not a usable JWKS: "
+              + e.getMessage(),
+          "Use a copy of https://www.gstatic.com/iap/verify/public_key-jwk (a JSON object with"
+              + " a \"keys\" array of EC P-256 keys).",
+          e);
+    }
   }
 
   /**

@@ -65,7 +65,8 @@ class IapAutoConfigurationTest {
                   IapAutoConfiguration.class,
                   IapServletFilterAutoConfiguration.class,
                   IapWebSecurityAutoConfiguration.class,
-                  IapActuatorAutoConfiguration.class));
+                  IapActuatorAutoConfiguration.class,
+                  IapBoot35HealthAutoConfiguration.class));
 
   private WebApplicationContextRunner configured() {
     return runner.withPropertyValues(

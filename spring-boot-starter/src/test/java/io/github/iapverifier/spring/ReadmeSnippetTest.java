@@ -92,7 +92,13 @@ class ReadmeSnippetTest {
   void testingReadmeWhenWithIapUserExampleThenIsTheTestedOne() throws IOException {
     assertThat(testingReadme())
         .contains(
-            "```java\n" + region(TESTING.resolve("WithIapUserTest.java"), "withiapuser") + "```");
+            "```java\n"
+                + region(
+                    Path.of(
+                        "../spring-boot-test/src/test/java/io/github/iapverifier/spring/test",
+                        "WithIapUserTest.java"),
+                    "withiapuser")
+                + "```");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.github.iapverifier.spring.testing;
+package io.github.iapverifier.spring.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,6 @@ import static org.springframework.test.web.servlet.setup.MockMvcBuilders.webAppC
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.spring.IapAuthenticationToken;
-import io.github.iapverifier.spring.test.WithIapUser;
 import io.github.iapverifier.test.AutoConfigureFakeIap;
 import io.github.iapverifier.test.FakeIap;
 import org.junit.jupiter.api.Test;
