@@ -22,7 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.adapter.DefaultServerWebExchange;
+import org.springframework.web.server.i18n.AcceptHeaderLocaleContextResolver;
+import org.springframework.web.server.session.DefaultWebSessionManager;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -34,6 +39,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <ul>
  *   <li>{@link #verifyOnly}: {@code IapVerifier.verify} alone, the floor;
+ *   <li>{@link #servletBaseline} and {@link #reactiveBaseline}: the mock request (or exchange)
+ *       passed straight to the chain, no filter: subtract them from the filters' times;
  *   <li>{@link #servletFilter}: the servlet {@code IapFilter} on a mock request (request wrapping,
  *       legacy headers, attributes) with a no-op chain;
  *   <li>{@link #reactiveFilterInline}: the reactive {@code IapWebFilter} verifying on the calling
@@ -44,8 +51,9 @@ import reactor.core.scheduler.Schedulers;
  *       blocking an event loop on a key fetch, paid on every request.
  * </ul>
  *
- * <p>Each method also builds its mock request or exchange (a few hundred nanoseconds, see the
- * difference between {@link #verifyOnly} and the filters). Run:
+ * <p>Each filter method also builds its mock request or exchange, as its baseline does; an exchange
+ * is built as WebFlux builds one per request, with the application's shared codecs and session
+ * manager. Run:
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar FilterOverheadBenchmark -t 1 -prof gc
@@ -67,6 +75,10 @@ public class FilterOverheadBenchmark {
   final AtomicInteger passed = new AtomicInteger();
   FilterChain servletChain;
   WebFilterChain reactiveChain;
+  // Shared by all exchanges, as in an application.
+  final ServerCodecConfigurer codecs = ServerCodecConfigurer.create();
+  final DefaultWebSessionManager sessions = new DefaultWebSessionManager();
+  final AcceptHeaderLocaleContextResolver locales = new AcceptHeaderLocaleContextResolver();
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -97,12 +109,28 @@ public class FilterOverheadBenchmark {
   }
 
   @Benchmark
+  public Object servletBaseline() throws Exception {
+    MockHttpServletRequest request = new MockHttpServletRequest("GET", "/hello");
+    request.addHeader(IapVerifier.HEADER, token);
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    servletChain.doFilter(request, response);
+    return response;
+  }
+
+  @Benchmark
   public Object servletFilter() throws Exception {
     MockHttpServletRequest request = new MockHttpServletRequest("GET", "/hello");
     request.addHeader(IapVerifier.HEADER, token);
     MockHttpServletResponse response = new MockHttpServletResponse();
     servlet.doFilter(request, response, servletChain);
     return response;
+  }
+
+  @Benchmark
+  public Object reactiveBaseline() {
+    ServerWebExchange exchange = exchange();
+    reactiveChain.filter(exchange).block();
+    return exchange;
   }
 
   @Benchmark
@@ -116,10 +144,17 @@ public class FilterOverheadBenchmark {
   }
 
   Object run(IapWebFilter filter) {
-    MockServerWebExchange exchange =
-        MockServerWebExchange.from(
-            MockServerHttpRequest.get("/hello").header(IapVerifier.HEADER, token));
+    ServerWebExchange exchange = exchange();
     filter.filter(exchange, reactiveChain).block();
     return exchange;
+  }
+
+  private ServerWebExchange exchange() {
+    return new DefaultServerWebExchange(
+        MockServerHttpRequest.get("/hello").header(IapVerifier.HEADER, token).build(),
+        new MockServerHttpResponse(),
+        sessions,
+        codecs,
+        locales);
   }
 }
