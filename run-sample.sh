@@ -2,6 +2,8 @@
 # Builds and starts the Spring Boot sample (samples/spring-boot-app, on port 8081) behind the
 # local IAP emulator (emulator/, on port 8080), then prints what to open. Ctrl-C stops both.
 # Needs only a JDK 17+ (java on the PATH or JAVA_HOME); Maven comes through ./mvnw.
+# RUN_SAMPLE_SKIP_BUILD=1 starts the jars already built instead of building them first (the
+# script's own test, RunSampleScriptIT, runs inside the build that has just made them).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,8 +22,19 @@ for port in "$EMULATOR_PORT" "$APP_PORT"; do
   fi
 done
 
-echo "Building the sample and the emulator (the first run downloads dependencies: a few minutes)..."
-./mvnw -q -B -pl samples/spring-boot-app,emulator -am package -DskipTests
+APP_JAR=samples/spring-boot-app/target/spring-boot-sample.jar
+EMULATOR_JAR=emulator/target/iap-verifier-emulator.jar
+if [ -n "${RUN_SAMPLE_SKIP_BUILD:-}" ]; then
+  for jar in "$APP_JAR" "$EMULATOR_JAR"; do
+    if [ ! -f "$jar" ]; then
+      echo "run-sample: RUN_SAMPLE_SKIP_BUILD is set but $jar is missing; run without it to build." >&2
+      exit 1
+    fi
+  done
+else
+  echo "Building the sample and the emulator (the first run downloads dependencies: a few minutes)..."
+  ./mvnw -q -B -pl samples/spring-boot-app,emulator -am package -DskipTests
+fi
 
 mkdir -p "$LOGS"
 APP_PID="" EMULATOR_PID="" TAIL_PID=""
@@ -34,15 +47,16 @@ stop() {
   echo "Stopped the sample and the emulator."
 }
 trap stop EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The app first: the emulator refuses to start until something answers at its upstream. The app's
 # first fetch of the emulator's keys fails meanwhile (a warning in its log) and is retried.
-"$JAVA" -jar samples/spring-boot-app/target/spring-boot-sample.jar \
+"$JAVA" -jar "$APP_JAR" \
   --spring.profiles.active=local --server.port="$APP_PORT" > "$LOGS/app.log" 2>&1 &
 APP_PID=$!
 
-"$JAVA" -jar emulator/target/iap-verifier-emulator.jar \
+"$JAVA" -jar "$EMULATOR_JAR" \
   --upstream "http://localhost:$APP_PORT" --port "$EMULATOR_PORT" --wait-for-upstream 120 \
   --users "user@example.com hd=example.com;admin@example.com hd=example.com levels=accessPolicies/1/accessLevels/corp" \
   > "$LOGS/emulator.log" 2>&1 &

@@ -2,13 +2,13 @@
 # Reproduces benchmarks/RESULTS.md: every JMH benchmark on JDK 17 and JDK 25, with 1 and 2
 # threads and -prof gc, then a CPU-time-per-op cross-check (CpuTimePerOp), `openssl speed
 # ecdsap256` and the key-rotation stress, into benchmarks/results/<date>/ (raw JMH JSON and logs,
-# load averages, machine, tables.md). About 9-10 minutes on the 2-core reference machine, plus
-# 1-2 minutes when the jar has to be built.
+# load averages, machine, tables.md). About 35 minutes on the 2-core reference machine (the
+# adapter benchmarks start a Spring context per fork), plus 1-2 minutes when the jar is built.
 #
 #   benchmarks/run.sh            full run (what RESULTS.md quotes)
 #   benchmarks/run.sh --smoke    one short iteration of each benchmark on JDK 17, 1 thread, plus a
-#                                10 s rotation stress; for CI, ~25 s with the jar built; judges
-#                                nothing but "runs and verifies"
+#                                8 s rotation stress; for CI, ~1 min with the jar built (~2 min
+#                                on a loaded machine); judges nothing but "runs and verifies"
 #   benchmarks/run.sh --rebuild  rebuild the jar first, then the full run
 #
 # Environment: JDK17 and JDK25 (paths to java) override the JDKs; JMH_RUN_OPTS replaces the
@@ -52,7 +52,11 @@ if [ "$mode" = smoke ]; then
   start=$(date +%s)
   echo "== smoke: every benchmark once, briefly, on $("$JDK17" -version 2>&1 | head -1)"
   # -foe: a benchmark that throws fails the smoke run; the scores mean nothing at this length.
-  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true ${JMH_EXTRA:-}
+  # The adapter benchmarks run one assertion kind here (each fork starts a Spring context);
+  # AdaptersAcceptAndRejectTest covers every kind in ./mvnw verify.
+  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true -e 'AdapterBenchmark' ${JMH_EXTRA:-}
+  "$JDK17" -jar "$jar" -f 1 -wi 0 -i 1 -r 200ms -t 1 -foe true -p assertion=neverSeen \
+    'AdapterBenchmark' ${JMH_EXTRA:-}
   "$JDK17" -cp "$jar" io.github.iapverifier.benchmarks.KeyRotationStress 8 2
   echo "== smoke passed in $(( $(date +%s) - start )) s"
   exit 0
@@ -96,7 +100,8 @@ for label in jdk17 jdk25; do
   java=$JDK17; [ "$label" = jdk25 ] && java=$JDK25
   [ -n "$java" ] || continue
   echo "== CPU time per op (load-independent cross-check), $label; load before: $(load)" | tee -a "$out/load.txt"
-  "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
+  "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
     | grep -v ' INFO \| WARN ' | tee "$out/cpu-$label.txt" \
     || echo "!! CpuTimePerOp $label failed" | tee -a "$out/failures.txt"
   echo "   load after cpu $label: $(load)" | tee -a "$out/load.txt"

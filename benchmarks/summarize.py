@@ -19,7 +19,11 @@ for name in sorted(os.listdir(folder)):
     except ValueError:  # a JMH run that failed before writing its results
         continue
     runs[(m.group(1), int(m.group(2)))] = {
-        r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]: r for r in data
+        r["benchmark"].rsplit(".", 2)[-2]
+        + "."
+        + r["benchmark"].rsplit(".", 1)[-1]
+        + ("[" + ",".join(r["params"].values()) + "]" if r.get("params") else ""): r
+        for r in data
     }
 
 cols = sorted(runs)
@@ -28,7 +32,8 @@ for c in cols:
     for b in runs[c]:
         if b not in benchmarks:
             benchmarks.append(b)
-order = ["NeverSeenBenchmark", "CacheHitBenchmark", "RealisticMixBenchmark", "SignatureBenchmark"]
+order = ["NeverSeenBenchmark", "CacheHitBenchmark", "RealisticMixBenchmark", "SignatureBenchmark",
+         "AdapterBenchmark", "AdapterBaselineBenchmark", "PrecomputationBenchmark"]
 benchmarks.sort(key=lambda b: (order.index(b.split(".")[0]) if b.split(".")[0] in order else 9, b))
 
 
@@ -87,6 +92,83 @@ for b in benchmarks:
         row.append(f"{two['primaryMetric']['score'] / one['primaryMetric']['score']:.2f}×" if one and two else "–")
     print(f"| {b} | " + " | ".join(row) + " |")
 
+
+
+def median(rec):  # the median iteration: a loaded machine starves some iterations, not most
+    pm = rec["primaryMetric"]
+    return float(pm.get("scorePercentiles", {}).get("50.0", pm["score"]))
+
+
+def per_call(rec, threads):  # ns one call takes on its thread (median iteration), and B/op
+    sm = rec.get("secondaryMetrics", {})
+    alloc = (sm.get("gc.alloc.rate.norm") or sm.get("·gc.alloc.rate.norm") or {}).get("score")
+    return threads * 1e9 / median(rec), alloc
+
+
+def dur(ns):
+    return f"{ns / 1000:,.1f} µs" if abs(ns) >= 10_000 else f"{ns:,.0f} ns"
+
+
+kinds = ["repeated", "neverSeen", "garbage", "wrongAudience", "expired"]
+adapters = [("servletFilter", "IapFilter alone"), ("iapSecurityChain", "starter's Spring Security chain"),
+            ("resourceServerChain", "resource-server chain (spring-cloud-gcp)")]
+if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in kinds):
+    print()
+    print("Per request through each adapter: time per call on its thread at the median iteration"
+          " (median ops/s, min–max of the iterations), B/op:")
+    print()
+    print("| assertion | adapter | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
+    print("|---|---|" + "---|" * len(cols))
+    for k in kinds:
+        for a, label in adapters:
+            row = []
+            for c in cols:
+                rec = runs[c].get(f"AdapterBenchmark.{a}[{k}]")
+                if not rec:
+                    row.append("–")
+                    continue
+                ns, alloc = per_call(rec, c[1])
+                pct = rec["primaryMetric"].get("scorePercentiles", {})
+                span = f", {fmt(float(pct['0.0']))}–{fmt(float(pct['100.0']))}" if "0.0" in pct else ""
+                row.append(f"{dur(ns)} ({fmt(median(rec))}/s{span}), {alloc:,.0f} B")
+            print(f"| {k} | {label} | " + " | ".join(row) + " |")
+    for b, label in [("mockExchangeOnly", "mock exchange, no adapter"), ("verifyRepeated", "bare verify() hit + app"),
+                     ("verifyGarbage", "bare verify(): garbage"), ("verifyWrongAudience", "bare verify(): wrong audience"),
+                     ("verifyExpired", "bare verify(): expired")]:
+        row = []
+        for c in cols:
+            rec = runs[c].get(f"AdapterBaselineBenchmark.{b}")
+            row.append("–" if not rec else f"{dur(per_call(rec, c[1])[0])}, {per_call(rec, c[1])[1]:,.0f} B")
+        print(f"| baseline | {label} | " + " | ".join(row) + " |")
+    print()
+    print("Against the targets (JMH, median iterations; per call on its thread; B/op):")
+    print()
+    print("| | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
+    print("|---|" + "---|" * len(cols))
+
+    def derived(label, f):
+        row = []
+        for c in cols:
+            try:
+                row.append(f(runs[c], c[1]))
+            except (KeyError, TypeError, ZeroDivisionError):
+                row.append("–")
+        print(f"| {label} | " + " | ".join(row) + " |")
+
+    def over_verify(r, t):
+        f, f_b = per_call(r["AdapterBenchmark.servletFilter[repeated]"], t)
+        v, v_b = per_call(r["AdapterBaselineBenchmark.verifyRepeated"], t)
+        return f"{dur(f - v)}, {f_b - v_b:,.0f} B"
+
+    derived("IapFilter above bare verify() hit, repeated (target ≤ 2 µs, ≤ 2 KB)", over_verify)
+    for k in ("neverSeen", "repeated"):
+        derived(f"resource-server chain ÷ starter's chain, {k} (time per call)",
+                lambda r, t, k=k: f"{per_call(r[f'AdapterBenchmark.resourceServerChain[{k}]'], t)[0] / per_call(r[f'AdapterBenchmark.iapSecurityChain[{k}]'], t)[0]:.1f}×")
+    for a, label in adapters:
+        for k in ("garbage", "wrongAudience", "expired"):
+            derived(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
+                    lambda r, t, a=a, k=k: f"{per_call(r['SignatureBenchmark.es256'], t)[0] / per_call(r[f'AdapterBenchmark.{a}[{k}]'], t)[0]:.0f}×")
+
 ossl = os.path.join(folder, "openssl.txt")
 if os.path.exists(ossl):
     with open(ossl) as f:
@@ -99,6 +181,45 @@ if os.path.exists(ossl):
                     r = runs[c].get("NeverSeenBenchmark.iapVerifier")
                     if r and c[1] == 1:
                         print(f"- {c[0]} iap-verifier never-seen / openssl verify: {r['primaryMetric']['score'] / float(m.group(4)):.2f}")
+
+cpu = {}  # label -> {case: ns}
+for label in ("jdk17", "jdk25"):
+    path = os.path.join(folder, f"cpu-{label}.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                m = re.match(r"\|\s*(.+?)\s*\|\s*([\d.]+) (us|ns)\s*\|", line)
+                if m:
+                    cpu.setdefault(label, {})[m.group(1)] = float(m.group(2)) * (1000 if m.group(3) == "us" else 1)
+if any("Adapter servletFilter repeated" in c for c in cpu.values()):
+    print()
+    print("Against the targets (CpuTimePerOp: thread CPU time per request, one thread):")
+    print()
+    labels = sorted(cpu)
+    print("| | " + " | ".join(labels) + " |")
+    print("|---|" + "---|" * len(labels))
+
+    def cpu_row(label, f):
+        row = []
+        for l in labels:
+            try:
+                row.append(f(cpu[l]))
+            except (KeyError, ZeroDivisionError):
+                row.append("–")
+        print(f"| {label} | " + " | ".join(row) + " |")
+
+    cpu_row("IapFilter above bare verify() hit, repeated (target ≤ 2 µs)",
+            lambda c: dur(c["Adapter servletFilter repeated"] - c["Adapter baseline verifyRepeated"]))
+    for k in ("neverSeen", "repeated"):
+        cpu_row(f"resource-server chain ÷ starter's chain, {k}",
+                lambda c, k=k: f"{c[f'Adapter resourceServerChain {k}'] / c[f'Adapter iapSecurityChain {k}']:.1f}×")
+    for a, label in adapters:
+        for k in ("garbage", "wrongAudience", "expired"):
+            cpu_row(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
+                    lambda c, a=a, k=k: f"{c['Signature es256'] / c[f'Adapter {a} {k}']:.0f}×")
+    for v in ("combG_wnaf8Q", "combG_wnaf12Q", "combG_combQ"):
+        cpu_row(f"Precomputation {v} ÷ es256 default (CPU time; < 1 is faster)",
+                lambda c, v=v: f"{c[f'Precomputation {v}'] / c['Signature es256']:.2f}")
 
 for label in ("jdk17", "jdk25"):
     path = os.path.join(folder, f"cpu-{label}.txt")

@@ -1,5 +1,7 @@
 package io.github.iapverifier;
 
+import static io.github.iapverifier.internal.Text.printable;
+
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -217,15 +219,5 @@ public final class IapAudience {
       throw new IllegalArgumentException(
           name + " '" + printable(part) + "' is not valid; expected " + expected);
     }
-  }
-
-  /** Keeps configuration errors readable and bounded when the input is long or binary. */
-  static String printable(String s) {
-    StringBuilder b = new StringBuilder(Math.min(s.length(), 120));
-    for (int i = 0; i < s.length() && i < 120; i++) {
-      char c = s.charAt(i);
-      b.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return s.length() > 120 ? b.append("...").toString() : b.toString();
   }
 }

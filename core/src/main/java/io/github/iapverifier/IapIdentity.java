@@ -46,12 +46,26 @@ public record IapIdentity(
     Optional<IdentityPlatform> identityPlatform,
     Map<String, Object> claims) {
 
-  /** The identity system that authenticated the user, from the {@code identity_source} claim. */
+  /**
+   * The identity system that authenticated the user, from the {@code identity_source} claim.
+   *
+   * <p>{@link #GOOGLE} only when the claim is {@code "GOOGLE"}, or when it is absent, there is no
+   * {@code gcip} object and the subject starts with {@code accounts.google.com:}; {@link #GCIP}
+   * when the claim is {@code "GCIP"} or a {@code gcip} object is present; {@link #OTHER} for
+   * anything else. Decisions that trust a Google account (email or domain grants) must check for
+   * {@link #GOOGLE}.
+   */
   public enum Source {
     /** A Google account (consumer or Workspace). */
     GOOGLE,
     /** An external identity through Google Cloud Identity Platform. */
-    GCIP
+    GCIP,
+    /**
+     * Any other identity system, for example Workforce Identity Federation, or a value this
+     * library does not know; the raw value stays readable as {@code
+     * claims().get("identity_source")}.
+     */
+    OTHER
   }
 
   /**

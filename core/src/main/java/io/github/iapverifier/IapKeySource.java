@@ -1,8 +1,12 @@
 package io.github.iapverifier;
 
-import io.github.iapverifier.internal.Jwks;
+import io.github.iapverifier.internal.keys.Jwks;
+import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a verifier finds IAP's public keys. The one extension point between the verifier and the
@@ -14,6 +18,9 @@ import java.util.Objects;
  * published: a cached verification is honoured only while this method returns the very instance
  * that verified it, so returning a different instance (or null) withdraws the key and every cached
  * verification made with it.
+ *
+ * <p>Sources that fetch their keys also implement {@link #warmUp()} and {@link #status()}, so that
+ * adapters can load keys at start-up and report health without knowing the implementation.
  */
 @FunctionalInterface
 public interface IapKeySource {
@@ -24,9 +31,53 @@ public interface IapKeySource {
    * @param keyId the {@code kid} from the assertion's header, not null
    * @return the key, or null when this source does not publish a key with that id
    * @throws IapVerificationException with {@link IapVerificationException.Reason#KEYS_UNAVAILABLE}
-   *     when no keys can be obtained at all, so that an outage is never blamed on the token
+   *     when no keys can be obtained at all, or the id is not among the keys held and the source
+   *     could not find out whether it is published, so that an outage is never blamed on the token
    */
-  IapSigningKey key(String keyId);
+  @Nullable IapSigningKey key(String keyId);
+
+  /**
+   * Loads the keys now, if this source fetches them, so that the first request does not wait.
+   * Default: nothing to do.
+   *
+   * @throws IapVerificationException with {@link IapVerificationException.Reason#KEYS_UNAVAILABLE}
+   *     if no keys could be had
+   */
+  default void warmUp() {}
+
+  /**
+   * Tells health checks and metrics about the keys. Default: a fixed set, always usable.
+   *
+   * @return the status now, never null
+   */
+  default Status status() {
+    return Status.FIXED;
+  }
+
+  /**
+   * What a key source can tell about its keys. Immutable.
+   *
+   * @param uri where keys are fetched from; empty for a fixed set
+   * @param usable whether lookups can be answered from memory now (fresh keys, or stale ones within
+   *     the allowed staleness)
+   * @param fetchedAt when the keys in use were fetched; empty before the first success or for a
+   *     fixed set
+   * @param lastError the last fetch failure since the last success, described for operators
+   */
+  record Status(
+      Optional<URI> uri, boolean usable, Optional<Instant> fetchedAt, Optional<String> lastError) {
+
+    /** A fixed key set: always usable, never fetched. */
+    public static final Status FIXED =
+        new Status(Optional.empty(), true, Optional.empty(), Optional.empty());
+
+    /** Checks nullness. */
+    public Status {
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(fetchedAt, "fetchedAt");
+      Objects.requireNonNull(lastError, "lastError");
+    }
+  }
 
   /**
    * A source serving the keys of a JSON Web Key Set, such as a saved copy of {@code

@@ -1,34 +1,41 @@
 package io.github.iapverifier;
 
-import static io.github.iapverifier.IapAudience.printable;
+import static io.github.iapverifier.internal.Text.printable;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.internal.Es256;
-import io.github.iapverifier.internal.Json;
+import io.github.iapverifier.internal.SafeListener;
+import io.github.iapverifier.internal.cache.TokenKey;
+import io.github.iapverifier.internal.cache.VerifiedTokenCache;
+import io.github.iapverifier.internal.checks.AudienceCheck;
+import io.github.iapverifier.internal.checks.HeaderCheck;
+import io.github.iapverifier.internal.checks.IapClaims;
+import io.github.iapverifier.internal.checks.Identities;
+import io.github.iapverifier.internal.checks.IssuerCheck;
+import io.github.iapverifier.internal.checks.PolicyCheck;
+import io.github.iapverifier.internal.checks.TimeCheck;
+import io.github.iapverifier.internal.checks.TimeCheck.Validity;
+import io.github.iapverifier.internal.jws.CompactJws;
+import io.github.iapverifier.internal.keys.JwksUri;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies the assertions IAP signs onto each request (header {@code x-goog-iap-jwt-assertion})
- * and returns the identity they carry.
+ * Verifies the assertions IAP signs onto each request (header {@code x-goog-iap-jwt-assertion}) and
+ * returns the identity they carry.
  *
  * <pre>{@code
  * IapVerifier verifier = IapVerifier.builder()
@@ -44,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * before the signature check, so garbage is rejected in microseconds.
  *
  * <p>Assertions that verified are remembered (by exact match of the whole string) until they
- * expire, so a repeat is answered without a second signature check, provided the key that
- * verified it is still published.
+ * expire, so a repeat is answered without a second signature check, provided the key that verified
+ * it is still published.
  *
  * <p>Immutable and thread-safe: build one per application and share it. {@link #close()} releases
  * the key source the builder created (background refresh); a key source passed to the builder is
@@ -66,45 +73,48 @@ public final class IapVerifier implements AutoCloseable {
   static final Duration LIFETIME = Duration.ofMinutes(10);
 
   private static final Logger log = LoggerFactory.getLogger(IapVerifier.class);
-  private static final Set<String> FORBIDDEN_HEADERS =
-      Set.of("crit", "jku", "jwk", "x5u", "x5c", "cty", "b64", "zip", "enc");
-  // Year 9999: beyond it a NumericDate is nonsense and its millisecond value could overflow.
-  private static final long MAX_SECONDS = 253_402_300_799L;
+  private static final String MISSING =
+      "no IAP assertion: the request carries no "
+          + HEADER
+          + " header; requests must reach the"
+          + " app through IAP";
+  private static final HeaderCheck HEADER_CHECK = new HeaderCheck("ES256", "IAP");
+  private static final IssuerCheck ISSUER_CHECK = new IssuerCheck(ISSUER, "IAP");
 
   private final List<IapAudience> audiences;
-  private final Set<String> audienceValues;
-  private final Set<String> allowedHostedDomains;
-  private final Set<String> requiredAccessLevels;
-  private final Clock clock;
+  private final AudienceCheck audienceCheck;
+  private final TimeCheck timeCheck;
+  private final PolicyCheck policy;
   private final long skewMillis;
   private final IapKeySource keySource;
-  private final AutoCloseable ownedKeySource;
+  private final @Nullable AutoCloseable ownedKeySource;
   private final IapEventListener listener;
-  private final Cache<TokenKey, Verified> cache;
+  private final @Nullable VerifiedTokenCache cache;
+  private final VerifiedTokenCache.KeyLookup keys = this::key;
 
-  private IapVerifier(Builder b, IapKeySource keySource, AutoCloseable owned) {
+  private IapVerifier(Builder b, IapKeySource keySource, @Nullable AutoCloseable owned) {
     this.audiences = List.copyOf(b.audiences);
     Set<String> values = new LinkedHashSet<>();
     audiences.forEach(a -> values.add(a.value()));
-    this.audienceValues = Set.copyOf(values);
-    this.allowedHostedDomains = Set.copyOf(b.allowedHostedDomains);
-    this.requiredAccessLevels = Set.copyOf(b.requiredAccessLevels);
-    this.clock = b.clock;
+    this.audienceCheck =
+        new AudienceCheck(
+            Set.copyOf(values),
+            "; the assertion was minted for another IAP-protected resource, or this app's"
+                + " audiences (iap.audiences) are set wrong: use the value the IAP console shows"
+                + " for this resource");
+    this.timeCheck = new TimeCheck(b.clock, b.clockSkew, LIFETIME);
+    this.policy = new PolicyCheck(b.allowedHostedDomains, b.requiredAccessLevels);
     this.skewMillis = b.clockSkew.toMillis();
     this.keySource = keySource;
     this.ownedKeySource = owned;
-    this.listener = b.listener;
-    // A hit re-checks validUntilMillis against the clock itself, so Caffeine's expiry only frees
-    // memory: a fixed bound past the longest a token can stay valid (LIFETIME_TOO_LONG caps
-    // exp - iat, ISSUED_IN_FUTURE caps iat) serves that, and costs a hit ~90 ns less than a
-    // per-entry Expiry (benchmarks/RESULTS.md).
+    this.listener = SafeListener.of(b.listener);
+    // Retention past the longest a token can stay valid (LIFETIME_TOO_LONG caps exp - iat,
+    // ISSUED_IN_FUTURE caps iat); a hit re-checks validity against the clock itself.
     this.cache =
         b.tokenCacheSize == 0
             ? null
-            : Caffeine.newBuilder()
-                .maximumSize(b.tokenCacheSize)
-                .expireAfterWrite(LIFETIME.plusMillis(4 * skewMillis))
-                .build();
+            : new VerifiedTokenCache(
+                b.tokenCacheSize, LIFETIME.plusMillis(4 * skewMillis), b.clock, MAX_LENGTH);
   }
 
   /**
@@ -125,22 +135,19 @@ public final class IapVerifier implements AutoCloseable {
    * @throws IapVerificationException if the assertion must not be trusted; nothing else is thrown,
    *     whatever the input
    */
-  public IapIdentity verify(String assertion) {
+  public IapIdentity verify(@Nullable String assertion) {
     IapIdentity identity;
     boolean fromCache;
     try {
       // Built once per call: looked up now, and stored under if the full check passes.
-      TokenKey key =
-          cache == null || assertion == null || assertion.length() > MAX_LENGTH
-              ? null
-              : new TokenKey(assertion);
-      identity = key == null ? null : cached(key);
+      TokenKey cacheKey = cache == null ? null : cache.keyOf(assertion);
+      identity = cacheKey == null ? null : cache.hit(cacheKey, keys);
       fromCache = identity != null;
       if (identity == null) {
-        identity = verifyFully(assertion, key);
+        identity = verifyFully(assertion, cacheKey);
       }
     } catch (IapVerificationException e) {
-      notifyRejected(e);
+      listener.rejected(e);
       throw e;
     } catch (RuntimeException e) {
       // Fail closed on anything unforeseen, without echoing input-derived text.
@@ -149,23 +156,54 @@ public final class IapVerifier implements AutoCloseable {
               Reason.MALFORMED,
               "the assertion could not be processed (" + e.getClass().getName() + ")",
               e);
-      notifyRejected(failure);
+      listener.rejected(failure);
       throw failure;
     }
-    notifyVerified(identity, fromCache);
+    listener.verified(identity, fromCache);
+    return identity;
+  }
+
+  /** The checks, cheapest first; {@code cacheKey} is where a success is remembered, or null. */
+  private IapIdentity verifyFully(@Nullable String assertion, @Nullable TokenKey cacheKey) {
+    CompactJws jws = CompactJws.split(assertion, MAX_LENGTH, MISSING);
+    String keyId = HEADER_CHECK.keyId(jws.header());
+    Map<String, Object> payload = jws.payload();
+    ISSUER_CHECK.check(payload);
+    String audience = audienceCheck.match(payload.get("aud"));
+    Validity validity = timeCheck.check(payload);
+    IapClaims claims = IapClaims.read(payload, audience, validity);
+
+    IapSigningKey key = key(keyId);
+    if (key == null) {
+      throw new IapVerificationException(
+          Reason.UNKNOWN_KEY, "kid '" + printable(keyId) + "' is not among IAP's published keys");
+    }
+    byte[] signature = jws.signature();
+    if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
+      throw new IapVerificationException(
+          Reason.BAD_SIGNATURE, "the signature is not 64 bytes (raw r||s, as ES256 requires)");
+    }
+    if (!key.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
+      throw new IapVerificationException(
+          Reason.BAD_SIGNATURE,
+          "the signature does not verify with IAP key '" + printable(keyId) + "'");
+    }
+    IapIdentity identity = Identities.of(claims);
+    policy.check(identity);
+    if (cacheKey != null) {
+      cache.put(cacheKey, identity, key, validity.expiresAtMillis() + skewMillis);
+    }
     return identity;
   }
 
   /**
-   * Loads the signing keys now, when the key source supports it, so that the first request does
-   * not wait for them. Adapters call this at start-up.
+   * Loads the signing keys now, when the key source supports it, so that the first request does not
+   * wait for them. Adapters call this at start-up.
    *
    * @throws IapVerificationException with {@link Reason#KEYS_UNAVAILABLE} if no keys could be had
    */
   public void warmUp() {
-    if (keySource instanceof RemoteKeySource) {
-      ((RemoteKeySource) keySource).warmUp();
-    }
+    keySource.warmUp();
   }
 
   /**
@@ -190,7 +228,7 @@ public final class IapVerifier implements AutoCloseable {
   @Override
   public void close() {
     if (cache != null) {
-      cache.invalidateAll();
+      cache.clear();
     }
     if (ownedKeySource != null) {
       try {
@@ -201,87 +239,7 @@ public final class IapVerifier implements AutoCloseable {
     }
   }
 
-  private IapIdentity cached(TokenKey key) {
-    Verified hit = cache.getIfPresent(key);
-    if (hit == null) {
-      return null;
-    }
-    if (clock.millis() < hit.validUntilMillis && key(hit.key.keyId()) == hit.key) {
-      return hit.identity;
-    }
-    // Expired or its key withdrawn: forget it and let the full check give the precise reason.
-    cache.invalidate(key);
-    return null;
-  }
-
-  /** The full check; {@code cacheKey} is where a success is remembered, null for no cache. */
-  private IapIdentity verifyFully(String assertion, TokenKey cacheKey) {
-    if (assertion == null || assertion.isBlank()) {
-      throw fail(
-          Reason.MISSING,
-          "no IAP assertion: the request carries no " + HEADER + " header; requests must reach"
-              + " the app through IAP");
-    }
-    int length = assertion.length();
-    if (length > MAX_LENGTH) {
-      throw fail(
-          Reason.MALFORMED,
-          "the assertion is " + length + " characters long; at most " + MAX_LENGTH + " accepted");
-    }
-    int firstDot = -1;
-    int secondDot = -1;
-    for (int i = 0; i < length; i++) {
-      char c = assertion.charAt(i);
-      if (c == '.') {
-        if (firstDot < 0) {
-          firstDot = i;
-        } else if (secondDot < 0) {
-          secondDot = i;
-        } else {
-          throw fail(Reason.MALFORMED, "the assertion has more than three segments");
-        }
-      } else if (!isBase64Url(c)) {
-        throw fail(
-            Reason.MALFORMED,
-            "the assertion contains a character outside unpadded base64url at index " + i);
-      }
-    }
-    if (secondDot < 0) {
-      throw fail(Reason.MALFORMED, "the assertion is not a compact JWS of three segments");
-    }
-    // Latin-1 is exact here: every character was checked to be ASCII.
-    byte[] ascii = assertion.getBytes(StandardCharsets.ISO_8859_1);
-    Map<String, Object> header = json(ascii, 0, firstDot, "header");
-    String keyId = checkHeader(header);
-    Map<String, Object> claims = json(ascii, firstDot + 1, secondDot, "payload");
-    Claims c = checkClaims(claims);
-
-    IapSigningKey key = key(keyId);
-    if (key == null) {
-      throw fail(
-          Reason.UNKNOWN_KEY,
-          "kid '" + printable(keyId) + "' is not among IAP's published keys");
-    }
-    byte[] signature = decode(ascii, secondDot + 1, length);
-    if (signature == null || signature.length != Es256.SIGNATURE_LENGTH) {
-      throw fail(
-          Reason.BAD_SIGNATURE,
-          "the signature is not 64 bytes (raw r||s, as ES256 requires)");
-    }
-    if (!key.verify(ascii, secondDot, signature)) {
-      throw fail(
-          Reason.BAD_SIGNATURE,
-          "the signature does not verify with IAP key '" + printable(keyId) + "'");
-    }
-    IapIdentity identity = identity(c, claims);
-    checkPolicy(identity);
-    if (cacheKey != null) {
-      cache.put(cacheKey, new Verified(identity, key, c.expMillis + skewMillis));
-    }
-    return identity;
-  }
-
-  private IapSigningKey key(String keyId) {
+  private @Nullable IapSigningKey key(String keyId) {
     try {
       return keySource.key(keyId);
     } catch (IapVerificationException e) {
@@ -294,383 +252,6 @@ public final class IapVerifier implements AutoCloseable {
           e);
     }
   }
-
-  private static boolean isBase64Url(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '_';
-  }
-
-  private static int base64UrlValue(byte c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    return c == '-' ? 62 : 63;
-  }
-
-  /** Decodes a segment already checked to be base64url, or null if it is not canonical. */
-  private static byte[] decode(byte[] ascii, int from, int to) {
-    int tail = (to - from) % 4;
-    if (tail == 1) {
-      return null;
-    }
-    // The JDK ignores the unused low bits of a last partial character; were they accepted, one
-    // token would have several spellings (and several cache entries).
-    if (tail != 0 && (base64UrlValue(ascii[to - 1]) & (tail == 2 ? 0x0f : 0x03)) != 0) {
-      return null;
-    }
-    try {
-      return Base64.getUrlDecoder().decode(Arrays.copyOfRange(ascii, from, to));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static Map<String, Object> json(byte[] ascii, int from, int to, String part) {
-    byte[] bytes = decode(ascii, from, to);
-    Map<String, Object> map = bytes == null ? null : Json.parseObject(bytes);
-    if (map == null) {
-      throw fail(
-          Reason.MALFORMED,
-          "the assertion's " + part + " is not base64url-encoded JSON object with unique members");
-    }
-    return map;
-  }
-
-  private static String checkHeader(Map<String, Object> header) {
-    Object alg = header.get("alg");
-    if (!"ES256".equals(alg)) {
-      throw fail(
-          Reason.UNSUPPORTED_ALGORITHM,
-          "alg "
-              + (alg instanceof String ? "'" + printable((String) alg) + "'" : "is missing or not a string")
-              + " is not accepted; IAP signs with ES256 only");
-    }
-    for (String name : header.keySet()) {
-      if (FORBIDDEN_HEADERS.contains(name)) {
-        throw fail(
-            Reason.UNSUPPORTED_ALGORITHM,
-            "header parameter '" + name + "' is not accepted in IAP assertions");
-      }
-    }
-    Object typ = header.get("typ");
-    if (typ != null && !(typ instanceof String && "JWT".equalsIgnoreCase((String) typ))) {
-      throw fail(Reason.MALFORMED, "typ must be 'JWT' when present");
-    }
-    Object kid = header.get("kid");
-    if (kid == null) {
-      throw fail(Reason.UNKNOWN_KEY, "the assertion names no key (kid is missing)");
-    }
-    if (!(kid instanceof String) || ((String) kid).isEmpty()) {
-      throw fail(Reason.MALFORMED, "kid must be a non-empty string");
-    }
-    return (String) kid;
-  }
-
-  /** The claims checked before the signature; times are in milliseconds. */
-  private record Claims(
-      String audience,
-      long iatMillis,
-      long expMillis,
-      String subject,
-      String email,
-      List<String> accessLevels) {}
-
-  private Claims checkClaims(Map<String, Object> claims) {
-    Object iss = claims.get("iss");
-    if (!ISSUER.equals(iss)) {
-      throw fail(
-          Reason.WRONG_ISSUER,
-          (iss instanceof String ? "issuer '" + printable((String) iss) + "'" : "the issuer (iss)")
-              + " is not "
-              + ISSUER
-              + "; only IAP's assertions are accepted");
-    }
-    String audience = matchAudience(claims.get("aud"));
-
-    long now = clock.millis();
-    long exp = seconds(claims, "exp");
-    long iat = seconds(claims, "iat");
-    if (exp * 1000 <= now - skewMillis) {
-      throw fail(
-          Reason.EXPIRED,
-          "the assertion expired at "
-              + Instant.ofEpochSecond(exp)
-              + ", "
-              + Duration.ofMillis(now - exp * 1000).toSeconds()
-              + " s ago (clock skew allowed: "
-              + skewMillis / 1000
-              + " s); if this server's clock is wrong, fix its time synchronisation");
-    }
-    if (iat * 1000 > now + skewMillis) {
-      throw fail(
-          Reason.ISSUED_IN_FUTURE,
-          "the assertion is issued at "
-              + Instant.ofEpochSecond(iat)
-              + ", "
-              + Duration.ofMillis(iat * 1000 - now).toSeconds()
-              + " s in the future (clock skew allowed: "
-              + skewMillis / 1000
-              + " s); if this server's clock is wrong, fix its time synchronisation");
-    }
-    if (claims.get("nbf") != null) {
-      long nbf = seconds(claims, "nbf");
-      if (nbf * 1000 > now + skewMillis) {
-        throw fail(
-            Reason.ISSUED_IN_FUTURE,
-            "the assertion is not valid before " + Instant.ofEpochSecond(nbf));
-      }
-    }
-    if (exp <= iat) {
-      throw fail(Reason.MALFORMED, "exp must be after iat");
-    }
-    if ((exp - iat) * 1000 > LIFETIME.toMillis() + 2 * skewMillis) {
-      throw fail(
-          Reason.LIFETIME_TOO_LONG,
-          "the assertion is valid for "
-              + (exp - iat)
-              + " s; IAP issues them for "
-              + LIFETIME.toSeconds()
-              + " s");
-    }
-    String subject = requiredString(claims, "sub");
-    String email = requiredString(claims, "email");
-    optionalString(claims, "hd");
-    optionalString(claims, "identity_source");
-    List<String> accessLevels = accessLevels(claims);
-    Object gcip = claims.get("gcip");
-    if (gcip != null && !(gcip instanceof Map)) {
-      throw fail(Reason.MALFORMED, "claim 'gcip' must be an object");
-    }
-    return new Claims(audience, iat * 1000, exp * 1000, subject, email, accessLevels);
-  }
-
-  private String matchAudience(Object aud) {
-    if (aud instanceof String) {
-      if (audienceValues.contains(aud)) {
-        return (String) aud;
-      }
-    } else if (aud instanceof List) {
-      for (Object item : (List<?>) aud) {
-        if (!(item instanceof String)) {
-          throw fail(Reason.MALFORMED, "claim 'aud' must be a string or an array of strings");
-        }
-      }
-      for (Object item : (List<?>) aud) {
-        if (audienceValues.contains(item)) {
-          return (String) item;
-        }
-      }
-    } else if (aud != null) {
-      throw fail(Reason.MALFORMED, "claim 'aud' must be a string or an array of strings");
-    }
-    throw fail(
-        Reason.WRONG_AUDIENCE,
-        (aud == null
-                ? "the assertion has no audience (aud); accepted: "
-                : "audience " + describe(aud) + " is not one of ")
-            + audienceValues
-            + "; the assertion was minted for another IAP-protected resource, or this app's"
-            + " audiences (iap.audiences) are set wrong: use the value the IAP console shows for"
-            + " this resource");
-  }
-
-  private static String describe(Object aud) {
-    if (aud instanceof String) {
-      return "'" + printable((String) aud) + "'";
-    }
-    List<?> list = (List<?>) aud;
-    List<String> shown = new ArrayList<>();
-    for (int i = 0; i < list.size() && i < 5; i++) {
-      shown.add(printable((String) list.get(i)));
-    }
-    return shown + (list.size() > 5 ? " (and " + (list.size() - 5) + " more)" : "");
-  }
-
-  private static long seconds(Map<String, Object> claims, String name) {
-    Object value = claims.get(name);
-    if (value == null) {
-      throw fail(Reason.MISSING_CLAIM, "claim '" + name + "' is missing; IAP always sets it");
-    }
-    if (!(value instanceof Number)) {
-      throw fail(Reason.MALFORMED, "claim '" + name + "' must be a number of seconds");
-    }
-    double seconds = ((Number) value).doubleValue();
-    if (!(seconds >= 0 && seconds <= MAX_SECONDS)) {
-      throw fail(Reason.MALFORMED, "claim '" + name + "' is out of range");
-    }
-    return ((Number) value).longValue();
-  }
-
-  private static String requiredString(Map<String, Object> claims, String name) {
-    String value = optionalString(claims, name);
-    if (value == null || value.isEmpty()) {
-      throw fail(Reason.MISSING_CLAIM, "claim '" + name + "' is missing; IAP always sets it");
-    }
-    return value;
-  }
-
-  private static String optionalString(Map<String, Object> claims, String name) {
-    Object value = claims.get(name);
-    if (value != null && !(value instanceof String)) {
-      throw fail(Reason.MALFORMED, "claim '" + name + "' must be a string");
-    }
-    return (String) value;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> accessLevels(Map<String, Object> claims) {
-    Object google = claims.get("google");
-    if (google == null) {
-      return List.of();
-    }
-    if (!(google instanceof Map)) {
-      throw fail(Reason.MALFORMED, "claim 'google' must be an object");
-    }
-    Object levels = ((Map<String, Object>) google).get("access_levels");
-    if (levels == null) {
-      return List.of();
-    }
-    if (!(levels instanceof List)) {
-      throw fail(Reason.MALFORMED, "claim 'google.access_levels' must be an array of strings");
-    }
-    for (Object level : (List<?>) levels) {
-      if (!(level instanceof String)) {
-        throw fail(Reason.MALFORMED, "claim 'google.access_levels' must be an array of strings");
-      }
-    }
-    return (List<String>) levels;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static IapIdentity identity(Claims c, Map<String, Object> claims) {
-    Map<String, Object> gcip = (Map<String, Object>) claims.get("gcip");
-    String sourceClaim = (String) claims.get("identity_source");
-    IapIdentity.Source source =
-        "GCIP".equals(sourceClaim) || (sourceClaim == null && gcip != null)
-            ? IapIdentity.Source.GCIP
-            : IapIdentity.Source.GOOGLE;
-    Optional<IapIdentity.IdentityPlatform> platform = Optional.empty();
-    if (gcip != null) {
-      Object firebase = gcip.get("firebase");
-      Map<String, Object> fb = firebase instanceof Map ? (Map<String, Object>) firebase : Map.of();
-      platform =
-          Optional.of(
-              new IapIdentity.IdentityPlatform(
-                  text(gcip.get("email")),
-                  Boolean.TRUE.equals(gcip.get("email_verified")),
-                  text(gcip.get("name")),
-                  text(fb.get("tenant")),
-                  text(fb.get("sign_in_provider")),
-                  gcip));
-    }
-    return new IapIdentity(
-        c.email,
-        c.subject,
-        Optional.ofNullable((String) claims.get("hd")),
-        c.accessLevels,
-        Instant.ofEpochMilli(c.iatMillis),
-        Instant.ofEpochMilli(c.expMillis),
-        c.audience,
-        source,
-        platform,
-        claims);
-  }
-
-  private static Optional<String> text(Object value) {
-    return value instanceof String && !((String) value).isEmpty()
-        ? Optional.of((String) value)
-        : Optional.empty();
-  }
-
-  private void checkPolicy(IapIdentity identity) {
-    if (!allowedHostedDomains.isEmpty()) {
-      String hd = identity.hostedDomain().map(d -> d.toLowerCase(Locale.ROOT)).orElse(null);
-      if (hd == null || !allowedHostedDomains.contains(hd)) {
-        throw fail(
-            Reason.POLICY_DENIED,
-            (hd == null
-                    ? "the account has no hosted domain (not a Google Workspace account)"
-                    : "hosted domain '" + printable(hd) + "' is not allowed")
-                + "; allowed: "
-                + allowedHostedDomains);
-      }
-    }
-    if (!requiredAccessLevels.isEmpty()
-        && !identity.accessLevels().containsAll(requiredAccessLevels)) {
-      List<String> missing = new ArrayList<>(requiredAccessLevels);
-      missing.removeAll(identity.accessLevels());
-      throw fail(
-          Reason.POLICY_DENIED,
-          "the request does not satisfy the required access levels " + missing);
-    }
-  }
-
-  private static IapVerificationException fail(Reason reason, String message) {
-    return new IapVerificationException(reason, message);
-  }
-
-  private void notifyVerified(IapIdentity identity, boolean fromCache) {
-    try {
-      listener.verified(identity, fromCache);
-    } catch (RuntimeException e) {
-      log.warn("IapEventListener.verified threw; ignored", e);
-    }
-  }
-
-  private void notifyRejected(IapVerificationException failure) {
-    try {
-      listener.rejected(failure);
-    } catch (RuntimeException e) {
-      log.warn("IapEventListener.rejected threw; ignored", e);
-    }
-  }
-
-  /**
-   * Cache key: hashes only the token's tail (signature characters, random for a genuine token)
-   * because hashing ~800 characters costs more than the rest of a cache hit, but compares the
-   * whole string, so a match is never accepted on the hash alone. 16 characters carry 96 random
-   * bits, more than a 32-bit hash can use; each character more adds a dependent multiply (~1 ns).
-   * Only verified tokens are ever inserted, and their signatures cannot be chosen, so colliding
-   * tails cannot be planted to make buckets long.
-   */
-  static final class TokenKey {
-    private static final int HASHED_TAIL = 16;
-    final String token;
-    private final int hash;
-
-    TokenKey(String token) {
-      this.token = token;
-      int h = 0;
-      int n = token.length();
-      for (int i = Math.max(0, n - HASHED_TAIL); i < n; i++) {
-        h = 31 * h + token.charAt(i);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof TokenKey
-          && ((TokenKey) other).hash == hash
-          && ((TokenKey) other).token.equals(token);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  private record Verified(IapIdentity identity, IapSigningKey key, long validUntilMillis) {}
 
   /**
    * Builds an {@link IapVerifier}. Fails fast on missing or contradictory settings. Not
@@ -691,11 +272,11 @@ public final class IapVerifier implements AutoCloseable {
     private final Set<String> requiredAccessLevels = new LinkedHashSet<>();
     private Clock clock = Clock.systemUTC();
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
-    private IapKeySource keySource;
-    private URI jwksUri;
+    private @Nullable IapKeySource keySource;
+    private @Nullable URI jwksUri;
     private long tokenCacheSize = DEFAULT_TOKEN_CACHE_SIZE;
     private IapEventListener listener = IapEventListener.NONE;
-    private RemoteKeySource.Builder remote;
+    private RemoteKeySource.@Nullable Builder remote;
 
     private Builder() {}
 
@@ -739,7 +320,8 @@ public final class IapVerifier implements AutoCloseable {
 
     /**
      * Accepts only identities of these Google Workspace domains ({@code hd} claim, compared
-     * case-insensitively); others are rejected with {@link Reason#POLICY_DENIED}. Default: any.
+     * ASCII-case-insensitively; a non-ASCII {@code hd} never matches); others are rejected with
+     * {@link Reason#POLICY_DENIED}. Default: any.
      *
      * @param domains the domains, for example {@code example.com}, not null
      * @return this builder
@@ -755,21 +337,13 @@ public final class IapVerifier implements AutoCloseable {
      * @return this builder
      */
     public Builder allowedHostedDomains(Collection<String> domains) {
-      for (String d : Objects.requireNonNull(domains, "domains")) {
-        Objects.requireNonNull(d, "domains must not contain null");
-        if (d.isBlank() || d.contains("@")) {
-          throw new IllegalArgumentException(
-              "allowed hosted domain '" + printable(d) + "' must be a domain such as example.com");
-        }
-        allowedHostedDomains.add(d.strip().toLowerCase(Locale.ROOT));
-      }
-      return this;
+      return addAll(domains, "domains", PolicyCheck::domain, allowedHostedDomains);
     }
 
     /**
      * Accepts only requests for which IAP reports all of these access levels ({@code
-     * google.access_levels}); others are rejected with {@link Reason#POLICY_DENIED}. Default:
-     * none required.
+     * google.access_levels}); others are rejected with {@link Reason#POLICY_DENIED}. Default: none
+     * required.
      *
      * @param levels full names, {@code accessPolicies/N/accessLevels/NAME}, not null
      * @return this builder
@@ -785,15 +359,13 @@ public final class IapVerifier implements AutoCloseable {
      * @return this builder
      */
     public Builder requiredAccessLevels(Collection<String> levels) {
-      for (String l : Objects.requireNonNull(levels, "levels")) {
-        Objects.requireNonNull(l, "levels must not contain null");
-        if (!l.matches("accessPolicies/[0-9]+/accessLevels/[A-Za-z0-9_]+")) {
-          throw new IllegalArgumentException(
-              "access level '"
-                  + printable(l)
-                  + "' must be a full name such as accessPolicies/123/accessLevels/corp_devices");
-        }
-        requiredAccessLevels.add(l);
+      return addAll(levels, "levels", PolicyCheck::accessLevel, requiredAccessLevels);
+    }
+
+    private Builder addAll(
+        Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
+      for (String item : Objects.requireNonNull(items, name)) {
+        into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
       }
       return this;
     }
@@ -811,8 +383,8 @@ public final class IapVerifier implements AutoCloseable {
     }
 
     /**
-     * Sets the tolerance between this server's clock and IAP's, applied to {@code exp}, {@code
-     * iat} and {@code nbf}. Default 30 seconds, as Google documents; at most 5 minutes.
+     * Sets the tolerance between this server's clock and IAP's, applied to {@code exp}, {@code iat}
+     * and {@code nbf}. Default 30 seconds, as Google documents; at most 5 minutes.
      *
      * @param clockSkew the skew, zero or positive, not null
      * @return this builder
@@ -839,14 +411,16 @@ public final class IapVerifier implements AutoCloseable {
     }
 
     /**
-     * Fetches keys from this URI instead of {@value RemoteKeySource#DEFAULT_JWKS_URI} (a mirror,
-     * a local emulator). Ignored when {@link #keySource} is set; setting both fails.
+     * Fetches keys from this URI instead of {@value RemoteKeySource#DEFAULT_JWKS_URI} (a mirror, a
+     * local emulator). Ignored when {@link #keySource} is set; setting both fails.
      *
-     * @param jwksUri an http or https URI of a JWKS document, not null
+     * @param jwksUri an absolute http or https URI of a JWKS document, without user-info, not null;
+     *     plain http to a host other than loopback is logged as a warning at build
      * @return this builder
+     * @throws IllegalArgumentException if the URI is not such a URI
      */
     public Builder jwksUri(URI jwksUri) {
-      this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
+      this.jwksUri = JwksUri.check(jwksUri);
       return this;
     }
 
@@ -872,7 +446,8 @@ public final class IapVerifier implements AutoCloseable {
      */
     public Builder tokenCacheSize(long maxSize) {
       if (maxSize < 0) {
-        throw new IllegalArgumentException("tokenCacheSize must be 0 (off) or positive, got " + maxSize);
+        throw new IllegalArgumentException(
+            "tokenCacheSize must be 0 (off) or positive, got " + maxSize);
       }
       this.tokenCacheSize = maxSize;
       return this;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What a verified assertion yields, for each kind of account IAP vouches for. */
 class IapIdentityTest {
@@ -58,6 +60,40 @@ class IapIdentityTest {
     Map<String, Object> claims = TestIap.claims();
     claims.remove("identity_source");
     assertThat(verifier.verify(iap.token(claims)).source()).isEqualTo(IapIdentity.Source.GOOGLE);
+  }
+
+  // Regression (issue 14): anything but exactly "GCIP" used to be classified as a Google account.
+  @ParameterizedTest
+  @ValueSource(strings = {"WORKFORCE_IDENTITY_FEDERATION", "gcip", "google", "", "GOOGLE "})
+  void verifyWhenIdentitySourceIsNeitherGoogleNorGcipThenOtherWithRawClaimKept(String claim) {
+    Map<String, Object> claims = TestIap.claims();
+    claims.put("identity_source", claim);
+
+    IapIdentity identity = verifier.verify(iap.token(claims));
+
+    assertThat(identity.source()).isEqualTo(IapIdentity.Source.OTHER);
+    assertThat(identity.claims()).containsEntry("identity_source", claim);
+  }
+
+  @Test
+  void verifyWhenIdentitySourceAbsentAndSubjectNotAGoogleAccountThenOther() {
+    Map<String, Object> claims = TestIap.claims();
+    claims.remove("identity_source");
+    claims.put("sub", "principal://iam.googleapis.com/locations/global/workforcePools/p/subject/x");
+
+    assertThat(verifier.verify(iap.token(claims)).source()).isEqualTo(IapIdentity.Source.OTHER);
+  }
+
+  @Test
+  void verifyWhenGcipObjectPresentThenGcipWhateverTheClaim() {
+    for (String claim : new String[] {null, "GOOGLE", "WORKFORCE_IDENTITY_FEDERATION"}) {
+      Map<String, Object> claims = identityPlatformClaims();
+      claims.put("identity_source", claim);
+
+      assertThat(verifier.verify(iap.token(claims)).source())
+          .as(claim)
+          .isEqualTo(IapIdentity.Source.GCIP);
+    }
   }
 
   @Test

@@ -34,6 +34,15 @@ class IapKeySourceTest {
   }
 
   @Test
+  void statusWhenFixedSetThenUsableWithoutUriAndWarmUpDoesNothing() {
+    IapKeySource keys = iap.keySource();
+    keys.warmUp();
+    assertThat(keys.status()).isEqualTo(IapKeySource.Status.FIXED);
+    assertThat(keys.status().uri()).isEmpty();
+    assertThat(keys.status().usable()).isTrue();
+  }
+
+  @Test
   void fromJwksWhenKeysUnfitForEs256ThenSkippedAndOthersServed() throws JOSEException {
     List<JWK> keys =
         List.of(

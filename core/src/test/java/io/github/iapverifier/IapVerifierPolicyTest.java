@@ -2,6 +2,7 @@ package io.github.iapverifier;
 
 import static io.github.iapverifier.TestIap.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iapverifier.IapVerificationException.Reason;
 import java.util.List;
@@ -31,6 +32,25 @@ class IapVerifierPolicyTest {
     IapVerifier verifier = iap.verifierBuilder().allowedHostedDomains("other.org").build();
     IapVerificationException e = assertRejected(verifier, iap.token(), Reason.POLICY_DENIED);
     assertThat(e.getMessage()).contains(TestIap.DOMAIN).contains("other.org");
+  }
+
+  // Regression (issue 14): toLowerCase(Locale.ROOT) folded the Kelvin sign U+212A into 'k'.
+  @Test
+  void verifyWhenHostedDomainHasKelvinSignThenPolicyDenied() {
+    IapVerifier verifier = iap.verifierBuilder().allowedHostedDomains("kelvin.example").build();
+    assertThat(verifier.verify(tokenWithDomain("KELVIN.example")).email()).isEqualTo(TestIap.EMAIL);
+
+    IapVerificationException e =
+        assertRejected(verifier, tokenWithDomain("\u212Aelvin.example"), Reason.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("?elvin.example");
+  }
+
+  @Test
+  void allowedHostedDomainsWhenNotAsciiThenRejectedAskingForPunycode() {
+    assertThatThrownBy(() -> iap.verifierBuilder().allowedHostedDomains("\u212Aelvin.example"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ASCII")
+        .hasMessageContaining("punycode");
   }
 
   @Test

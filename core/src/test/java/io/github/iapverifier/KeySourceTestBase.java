@@ -9,13 +9,19 @@ import static io.github.iapverifier.KeySourceFixtures.jwks;
 import static io.github.iapverifier.KeySourceFixtures.p256;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.iapverifier.KeySourceFixtures.MutableClock;
 import io.github.iapverifier.KeySourceFixtures.RecordingListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,18 +32,19 @@ abstract class KeySourceTestBase {
 
   static final String PATH = "/iap/verify/public_key-jwk";
   /**
-   * Short, so that outage tests stay fast (slow responses are delayed well beyond it), yet ten
-   * times what a warm fetch from WireMock takes on a busy machine.
+   * The production default: what a fetch from WireMock takes even on a heavily loaded machine is
+   * far below it. Tests of timeouts use responses that never come ({@link #respondHeld}) or drip
+   * for far longer, so that only the timeout can end the wait.
    */
-  static final Duration TIMEOUT = Duration.ofMillis(500);
-  /** A response delay that the timeout always cuts. */
-  static final int BEYOND_TIMEOUT_MS = 1500;
-  /** Scheduling slack on a busy machine, added to time bounds. */
-  static final long SLACK_MS = 250;
+  static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+  static final HeldResponses held = new HeldResponses();
 
   @RegisterExtension
   static WireMockExtension wm =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(held))
+          .build();
 
   final MutableClock clock = new MutableClock();
   final RecordingListener events = new RecordingListener();
@@ -63,6 +70,7 @@ abstract class KeySourceTestBase {
 
   @AfterEach
   void closeSources() throws Exception {
+    held.releaseAll();
     for (AutoCloseable c : toClose) {
       c.close();
     }
@@ -108,6 +116,67 @@ abstract class KeySourceTestBase {
   static void respond(ResponseDefinitionBuilder response) {
     wm.resetMappings();
     wm.stubFor(get(urlEqualTo(PATH)).willReturn(response));
+  }
+
+  /**
+   * Answers every fetch from now on with this response, but only once the test calls {@link
+   * HeldResponses#releaseAll} (at the latest when it ends): a key server that hangs for exactly as
+   * long as the test needs, so that what happens meanwhile is shown without timing anything.
+   */
+  static void respondHeld(ResponseDefinitionBuilder response) {
+    wm.resetMappings();
+    wm.stubFor(
+        get(urlEqualTo(PATH))
+            .withServeEventListener(
+                ServeEventListener.RequestPhase.BEFORE_RESPONSE_SENT,
+                HeldResponses.NAME,
+                Parameters.empty())
+            .willReturn(response));
+  }
+
+  /** Holds the responses of the stubs that name it until released. Thread-safe. */
+  static final class HeldResponses implements ServeEventListener {
+    static final String NAME = "held";
+    /** Never reached in a passing test; frees WireMock's thread if a test forgot to release. */
+    private static final long MAX_HOLD_SECONDS = 120;
+
+    private final AtomicInteger holding = new AtomicInteger();
+    private volatile CountDownLatch gate = new CountDownLatch(1);
+
+    @Override
+    public String getName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    @Override
+    public void beforeResponseSent(ServeEvent serveEvent, Parameters parameters) {
+      CountDownLatch mine = gate;
+      holding.incrementAndGet();
+      try {
+        mine.await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        holding.decrementAndGet();
+      }
+    }
+
+    /** How many requests are being held now. */
+    int holding() {
+      return holding.get();
+    }
+
+    /** Lets every held response go; responses held from now on wait for the next release. */
+    void releaseAll() {
+      CountDownLatch released = gate;
+      gate = new CountDownLatch(1);
+      released.countDown();
+    }
   }
 
   static int fetches() {

@@ -1,10 +1,10 @@
 package io.github.iapverifier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.github.iapverifier.KeySourceFixtures.PATIENCE;
 import static io.github.iapverifier.KeySourceFixtures.eventually;
 import static io.github.iapverifier.KeySourceFixtures.jwks;
 import static io.github.iapverifier.KeySourceFixtures.keyThreads;
-import static io.github.iapverifier.KeySourceFixtures.millisSince;
 import static io.github.iapverifier.KeySourceFixtures.p256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -40,7 +40,7 @@ class RemoteKeySourceLifecycleTest extends KeySourceTestBase {
 
     source.close();
 
-    assertThat(keyThreads()).isSubsetOf(before);
+    eventually("the fetch thread ended", () -> before.containsAll(keyThreads()));
     assertKeysUnavailable(() -> source.key("k1"));
     assertKeysUnavailable(source::warmUp);
     assertThat(source.hasUsableKeys()).isFalse();
@@ -51,21 +51,22 @@ class RemoteKeySourceLifecycleTest extends KeySourceTestBase {
   @Test
   void closeWhenFetchInFlightThenWaitingLookupReleasedAndThreadStops() throws Exception {
     Set<Thread> before = keyThreads();
-    respond(aResponse().withBody(jwks(k1)).withFixedDelay(BEYOND_TIMEOUT_MS));
-    RemoteKeySource source = source(b -> b.requestTimeout(Duration.ofSeconds(5)));
+    respondHeld(aResponse().withBody(jwks(k1)));
+    RemoteKeySource source = source(b -> b.requestTimeout(Duration.ofMinutes(5)));
     CompletableFuture<IapSigningKey> waiting = CompletableFuture.supplyAsync(() -> source.key("k1"));
-    eventually("the fetch is under way", () -> fetches() == 1);
+    eventually("the fetch is under way", () -> held.holding() == 1);
 
-    long start = System.nanoTime();
-    source.close();
-    long closeMs = millisSince(start);
+    // The server never answers while held: close must not wait for the fetch (nor its timeout).
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(source::close);
+    eventually("close returned", closing::isDone);
+    assertThat(held.holding()).as("the response is still held").isEqualTo(1);
 
     ExecutionException e =
-        catchThrowableOfType(ExecutionException.class, () -> waiting.get(1, TimeUnit.SECONDS));
+        catchThrowableOfType(
+            ExecutionException.class, () -> waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
     assertThat(e.getCause()).isInstanceOf(IapVerificationException.class);
     assertThat(((IapVerificationException) e.getCause()).reason()).isEqualTo(Reason.KEYS_UNAVAILABLE);
-    assertThat(closeMs).as("close, ms").isLessThan(SLACK_MS);
-    assertThat(keyThreads()).isSubsetOf(before);
+    eventually("the fetch thread ended", () -> before.containsAll(keyThreads()));
     assertThat(events.failed).as("closing is not an outage").isEmpty();
   }
 
@@ -93,11 +94,16 @@ class RemoteKeySourceLifecycleTest extends KeySourceTestBase {
   void eventsWhenFetchedThenUriKeyIdsAndDuration() {
     publish(jwks(k1, p256("k2")), "max-age=3600");
     RemoteKeySource source = source();
+    long start = System.nanoTime();
     source.warmUp();
+    Duration warmUp = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(events.fetched).containsExactly(Set.of("k1", "k2"));
     assertThat(events.fetchUris).containsExactly(jwksUri());
-    assertThat(events.fetchDurations.get(0)).isPositive().isLessThan(TIMEOUT);
+    assertThat(events.fetchDurations.get(0))
+        .as("part of the warm-up")
+        .isPositive()
+        .isLessThanOrEqualTo(warmUp);
     assertThat(events.rotated).as("the first set is no rotation").isEmpty();
     assertThat(events.failed).isEmpty();
   }

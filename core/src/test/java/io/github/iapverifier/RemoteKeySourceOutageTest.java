@@ -3,7 +3,6 @@ package io.github.iapverifier;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.github.iapverifier.KeySourceFixtures.eventually;
 import static io.github.iapverifier.KeySourceFixtures.jwks;
-import static io.github.iapverifier.KeySourceFixtures.millisSince;
 import static io.github.iapverifier.KeySourceFixtures.p256;
 import static io.github.iapverifier.KeySourceFixtures.p384;
 import static io.github.iapverifier.KeySourceFixtures.rsa;
@@ -23,19 +22,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** What lookups do while the key server fails in each way it can, with and without good keys. */
 class RemoteKeySourceOutageTest extends KeySourceTestBase {
 
-  /** A lookup answered from memory; generous for a loaded machine, far below any timeout. */
-  private static final long FAST_MS = 100;
-
   private final ECKey k1 = p256("k1");
 
   enum Outage {
     HTTP_500(() -> aResponse().withStatus(500).withBody("oops"), "HTTP 500"),
     HTTP_404(() -> aResponse().withStatus(404), "HTTP 404"),
-    TIMEOUT(
-        () -> aResponse().withBody(jwks(p256("late"))).withFixedDelay(BEYOND_TIMEOUT_MS),
-        "HttpTimeoutException"),
+    /** Never answers while the test runs: only the timeout ends the wait. */
+    TIMEOUT(() -> aResponse().withBody(jwks(p256("late"))), "HttpTimeoutException"),
+    /** Takes a minute to drip: only the timeout ends the wait. */
     SLOW_BODY(
-        () -> aResponse().withBody(jwks(p256("late"))).withChunkedDribbleDelay(50, 5000),
+        () -> aResponse().withBody(jwks(p256("late"))).withChunkedDribbleDelay(50, 60_000),
         "HttpTimeoutException"),
     CONNECTION_RESET(
         // The JDK words a reset differently depending on when it notices it.
@@ -60,25 +56,30 @@ class RemoteKeySourceOutageTest extends KeySourceTestBase {
       this.response = response;
       this.error = error;
     }
+
+    /** Makes the key server fail this way from now on. */
+    void start() {
+      if (this == TIMEOUT) {
+        respondHeld(response.get());
+      } else {
+        respond(response.get());
+      }
+    }
   }
 
   @ParameterizedTest
   @EnumSource(Outage.class)
   void keyWhenOutageAndNoKeysThenKeysUnavailableWithinTimeoutThenAtOnce(Outage outage) {
-    respond(outage.response.get());
+    outage.start();
     RemoteKeySource source = source();
 
-    long start = System.nanoTime();
+    // Slow and hanging servers take far longer than the timeout: an answer at all is within it.
     IapVerificationException first = catchKeysUnavailable(() -> source.key("k1"));
-    long firstMs = millisSince(start);
-    assertThat(firstMs).as("first lookup, ms").isLessThan(TIMEOUT.toMillis() + SLACK_MS);
     assertThat(first.getMessage()).contains(jwksUri().toString()).doesNotContainIgnoringCase("token");
 
     eventually("the failure is recorded", () -> events.failed.size() == 1);
     assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e).containsPattern(outage.error));
-    start = System.nanoTime();
     IapVerificationException second = catchKeysUnavailable(() -> source.key("k1"));
-    assertThat(millisSince(start)).as("lookup while backing off, ms").isLessThan(FAST_MS);
     assertThat(second.getMessage()).containsPattern(outage.error);
     assertThat(fetches()).as("no fetch while backing off").isEqualTo(1);
     assertThat(source.hasUsableKeys()).isFalse();
@@ -92,19 +93,17 @@ class RemoteKeySourceOutageTest extends KeySourceTestBase {
     RemoteKeySource source = source();
     source.warmUp();
     IapSigningKey good = source.key("k1");
-    respond(outage.response.get());
+    outage.start();
 
+    // Lookups never wait for a background refresh (RemoteKeySourceRefreshTest holds one to show
+    // it); here, what they answer while each kind of failure is under way.
     clock.advance(Duration.ofSeconds(500)); // past the refresh point: a background refresh fails
-    long start = System.nanoTime();
     assertThat(source.key("k1")).isSameAs(good);
-    assertThat(millisSince(start)).isLessThan(FAST_MS);
     eventually("the background refresh failed", () -> events.failed.size() == 1);
     assertThat(events.stale).as("still fresh").isEmpty();
 
     clock.advance(Duration.ofSeconds(200)); // past expiry
-    start = System.nanoTime();
     assertThat(source.key("k1")).isSameAs(good);
-    assertThat(millisSince(start)).as("stale lookup, ms").isLessThan(FAST_MS);
     assertThat(events.stale).first().isEqualTo(Duration.ofSeconds(700));
     assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e).containsPattern(outage.error));
     assertThat(source.hasUsableKeys()).isTrue();
@@ -121,13 +120,14 @@ class RemoteKeySourceOutageTest extends KeySourceTestBase {
     RemoteKeySource source = source();
     source.warmUp();
     IapSigningKey good = source.key("k1");
-    respond(Outage.TIMEOUT.response.get());
+    Outage.TIMEOUT.start();
     clock.advance(Duration.ofSeconds(601));
 
-    long start = System.nanoTime();
+    // The server never answers: only the timeout can end this lookup's wait for fresh keys.
     assertThat(source.key("k1")).isSameAs(good);
-    assertThat(millisSince(start)).isLessThan(TIMEOUT.toMillis() + SLACK_MS);
     assertThat(events.stale).hasSize(1);
+    eventually("the fetch timed out", () -> events.failed.size() == 1);
+    assertThat(source.lastError()).hasValueSatisfying(e -> assertThat(e).contains("HttpTimeoutException"));
   }
 
   @Test
@@ -176,7 +176,7 @@ class RemoteKeySourceOutageTest extends KeySourceTestBase {
   }
 
   @Test
-  void keyWhenUnknownKidWhileBackingOffThenNullWithoutFetch() {
+  void keyWhenUnknownKidWhileBackingOffThenKeysUnavailableWithoutFetch() {
     publish(jwks(k1), "max-age=600");
     RemoteKeySource source = source();
     source.warmUp();
@@ -185,7 +185,8 @@ class RemoteKeySourceOutageTest extends KeySourceTestBase {
     source.key("k1");
     eventually("the refresh failed", () -> events.failed.size() == 1);
 
-    assertThat(source.key("k-new")).isNull();
+    // Only a successful fetch could tell whether k-new is published: the server's fault (503).
+    catchKeysUnavailable(() -> source.key("k-new"));
     assertThat(fetches()).isEqualTo(2);
 
     publish(jwks(k1, p256("k-new")), "max-age=600");

@@ -5,7 +5,6 @@ import static io.github.iapverifier.KeySourceFixtures.AUDIENCE;
 import static io.github.iapverifier.KeySourceFixtures.eventually;
 import static io.github.iapverifier.KeySourceFixtures.jwks;
 import static io.github.iapverifier.KeySourceFixtures.keyThreads;
-import static io.github.iapverifier.KeySourceFixtures.millisSince;
 import static io.github.iapverifier.KeySourceFixtures.p256;
 import static io.github.iapverifier.KeySourceFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -157,7 +156,8 @@ class RemoteKeySourceVerifierTest extends KeySourceTestBase {
 
   @Test
   void buildWhenRemoteKeySourceTunedThenItsSettingsApply() {
-    respond(aResponse().withBody(jwks(k1)).withFixedDelay(BEYOND_TIMEOUT_MS));
+    // Answered after 1.5 s (or later on a busy machine): within the 2 s default, never within 200 ms.
+    respond(aResponse().withBody(jwks(k1)).withFixedDelay(1500));
     IapVerifier verifier =
         closeLater(
             IapVerifier.builder()
@@ -168,11 +168,10 @@ class RemoteKeySourceVerifierTest extends KeySourceTestBase {
                         .requestTimeout(Duration.ofMillis(200)))
                 .build());
 
-    long start = System.nanoTime();
     IapVerificationException e =
         catchThrowableOfType(IapVerificationException.class, verifier::warmUp);
-    assertThat(e.reason()).isEqualTo(Reason.KEYS_UNAVAILABLE);
-    assertThat(millisSince(start)).as("the 200 ms timeout, not the 2 s default").isLessThan(200 + SLACK_MS);
+    assertThat(e.reason()).as("the 200 ms timeout cut the fetch").isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(e.getMessage()).contains("within 200 ms");
   }
 
   @Test
@@ -212,7 +211,7 @@ class RemoteKeySourceVerifierTest extends KeySourceTestBase {
 
     verifier.close();
 
-    assertThat(keyThreads()).isSubsetOf(before);
+    eventually("the fetch thread ended", () -> before.containsAll(keyThreads()));
     assertThat(rejection(verifier, token(k1, clock.instant()))).isEqualTo(Reason.KEYS_UNAVAILABLE);
   }
 

@@ -29,9 +29,13 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * whether a target is met when the load average says the JMH run was disturbed, not instead of
  * JMH.
  *
+ * <p>After the verifiers it measures {@link PrecomputationBenchmark}'s variants and, unless the
+ * argument {@code --no-adapters} is given, each case of {@link AdapterBenchmark} and {@link
+ * AdapterBaselineBenchmark} (one request at a time through each adapter, on mock requests).
+ *
  * <pre>
- * java --add-opens=java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.github.iapverifier.benchmarks.CpuTimePerOp
+ * java --add-opens=java.base/java.lang=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+ *     -cp benchmarks/target/benchmarks.jar io.github.iapverifier.benchmarks.CpuTimePerOp
  * </pre>
  */
 public final class CpuTimePerOp {
@@ -49,7 +53,7 @@ public final class CpuTimePerOp {
   /**
    * Measures and prints a table.
    *
-   * @param args ignored
+   * @param args {@code --no-adapters} to skip the adapter cases
    * @throws Exception if a verifier rejects a fixture token
    */
   public static void main(String[] args) throws Exception {
@@ -121,6 +125,59 @@ public final class CpuTimePerOp {
           hash.set(s, 0);
           return caffeine.getIfPresent(s);
         });
+    precomputation(fast);
+    if (args.length == 0 || !"--no-adapters".equals(args[0])) {
+      adapters(fast, slow);
+    }
+  }
+
+  /** {@link PrecomputationBenchmark}'s variants (es256Default is "Signature es256" above). */
+  private static void precomputation(int n) throws Exception {
+    PrecomputationBenchmark p = new PrecomputationBenchmark();
+    p.setUp();
+    PrecomputationBenchmark.Cursor c = new PrecomputationBenchmark.Cursor();
+    measure("Precomputation combG_wnaf8Q", n, i -> p.combG_wnaf8Q(c));
+    measure("Precomputation combG_wnaf12Q", n, i -> p.combG_wnaf12Q(c));
+    measure("Precomputation combG_combQ", n, i -> p.combG_combQ(c));
+  }
+
+  /**
+   * {@link AdapterBenchmark} and {@link AdapterBaselineBenchmark}, through their own set-ups (which
+   * check each adapter's outcome first).
+   */
+  private static void adapters(int fast, int slow) throws Exception {
+    AdapterBaselineBenchmark base = new AdapterBaselineBenchmark();
+    base.setUp();
+    AdapterBenchmark.PerThread t = new AdapterBenchmark.PerThread();
+    int requests = 30_000;
+    measure("Adapter baseline mockExchangeOnly", requests, i -> base.mockExchangeOnly(t));
+    measure("Adapter baseline verifyRepeated", requests, i -> base.verifyRepeated(t));
+    measure("Adapter baseline verifyGarbage", requests, i -> base.verifyGarbage(t));
+    measure("Adapter baseline verifyWrongAudience", requests, i -> base.verifyWrongAudience(t));
+    measure("Adapter baseline verifyExpired", requests, i -> base.verifyExpired(t));
+    base.tearDown();
+    for (String kind : new String[] {"repeated", "neverSeen", "garbage", "wrongAudience", "expired"}) {
+      AdapterBenchmark b = new AdapterBenchmark();
+      b.assertion = kind;
+      b.setUp();
+      boolean full = "neverSeen".equals(kind);
+      AdapterBenchmark.ServletFilter filter = new AdapterBenchmark.ServletFilter();
+      filter.setUp(b);
+      measure("Adapter servletFilter " + kind, full ? fast : requests, i -> b.servletFilter(filter, t));
+      filter.tearDown();
+      AdapterBenchmark.IapSecurityChain iap = new AdapterBenchmark.IapSecurityChain();
+      iap.setUp(b);
+      measure("Adapter iapSecurityChain " + kind, full ? fast : requests, i -> b.iapSecurityChain(iap, t));
+      iap.tearDown();
+      AdapterBenchmark.ResourceServerChain rs = new AdapterBenchmark.ResourceServerChain();
+      rs.setUp(b);
+      // Garbage fails before the signature check; everything else costs one.
+      measure(
+          "Adapter resourceServerChain " + kind,
+          "garbage".equals(kind) ? requests : slow,
+          i -> b.resourceServerChain(rs, t));
+      rs.tearDown();
+    }
   }
 
   private static void measure(String name, int n, Op op) throws Exception {

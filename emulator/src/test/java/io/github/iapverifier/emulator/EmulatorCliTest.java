@@ -1,6 +1,7 @@
 package io.github.iapverifier.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.iapverifier.IapVerifier;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -228,8 +230,10 @@ class EmulatorCliTest {
         CompletableFuture.supplyAsync(
             () -> run("--upstream", "http://127.0.0.1:" + port, "--port", "0",
                 "--wait-for-upstream", "20"));
-    Thread.sleep(500);
-    assertThat(status).isNotDone();
+    await("still waiting for the upstream")
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !status.isDone());
 
     try (ServerSocket app = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
       assertThat(status.get(20, TimeUnit.SECONDS)).isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.RemoteKeySource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,8 +130,11 @@ class ExecutableJarIT {
     assertThat(Http.get(base, "/hello", cookie).body()).isEqualTo("hello from the app: GET");
 
     TestUpstream.Received received = upstream.next();
+    // The first key fetch in this JVM loads the HTTP client and the signature code: seconds on a
+    // loaded machine, which the default 2 s fetch timeout is not meant for (nor under test here).
     try (IapVerifier verifier =
         IapVerifier.builder().audiences(audience.group(1)).jwksUri(URI.create(jwks.group(1)))
+            .remoteKeySource(RemoteKeySource.builder().requestTimeout(Duration.ofSeconds(60)))
             .build()) {
       IapIdentity who = verifier.verify(received.assertion());
       assertThat(who.email()).isEqualTo("ana@example.com");

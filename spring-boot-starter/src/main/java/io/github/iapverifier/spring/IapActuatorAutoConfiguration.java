@@ -1,8 +1,8 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapEventListener;
+import io.github.iapverifier.IapKeySource;
 import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.RemoteKeySource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -80,13 +80,14 @@ public final class IapActuatorAutoConfiguration {
     @Bean
     MeterBinder iapKeysAgeMeterBinder(IapVerifier verifier) {
       return registry -> {
-        if (verifier.keySource() instanceof RemoteKeySource) {
-          RemoteKeySource keys = (RemoteKeySource) verifier.keySource();
+        if (verifier.keySource().status().uri().isPresent()) {
+          IapKeySource keys = verifier.keySource();
           Gauge.builder(
                   "iap.keys.age",
                   keys,
                   k ->
-                      k.lastFetchedAt()
+                      k.status()
+                          .fetchedAt()
                           .map(
                               at ->
                                   Duration.between(at, Clock.systemUTC().instant()).toMillis()

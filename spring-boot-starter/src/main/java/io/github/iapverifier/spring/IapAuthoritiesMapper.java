@@ -36,9 +36,10 @@ public interface IapAuthoritiesMapper {
   String DOMAIN_PREFIX = "IAP_DOMAIN_";
 
   /**
-   * Prefix of the authorities granted for satisfied access levels, followed by the level's short
-   * name: {@code accessPolicies/1/accessLevels/corp_devices} gives {@code
-   * IAP_ACCESS_LEVEL_corp_devices}.
+   * Prefix of the authorities granted for satisfied access levels, followed by the policy number,
+   * {@code _} and the level name: {@code accessPolicies/123/accessLevels/corp_devices} gives {@code
+   * IAP_ACCESS_LEVEL_123_corp_devices}. The policy number is kept so that a level of one policy
+   * (a scoped policy, say) never satisfies a rule meant for the same name in another.
    */
   String ACCESS_LEVEL_PREFIX = "IAP_ACCESS_LEVEL_";
 
@@ -52,7 +53,8 @@ public interface IapAuthoritiesMapper {
 
   /**
    * The standard mapping without static grants: {@value #USER}, {@value #DOMAIN_PREFIX}{@code <hd>}
-   * for Workspace accounts and {@value #ACCESS_LEVEL_PREFIX}{@code <name>} per access level.
+   * for Workspace accounts (ASCII domains only) and {@value #ACCESS_LEVEL_PREFIX}{@code
+   * <policy>_<name>} per access level.
    *
    * @return a thread-safe mapper
    */
@@ -64,9 +66,10 @@ public interface IapAuthoritiesMapper {
    * The standard mapping plus static grants, as in {@code
    * iap.authorities.ROLE_ADMIN=alice@example.com,@ops.example.com}: each authority (the key, used
    * exactly as written, so {@code ROLE_ADMIN} satisfies {@code hasRole("ADMIN")}) goes to the
-   * listed emails (compared case-insensitively) and to Google Workspace accounts ({@code hd} set)
-   * whose email is in a listed {@code @domain}. Grants never match Identity Platform identities,
-   * whose emails IAP prefixes, nor consumer accounts by domain: only Workspace proves the domain.
+   * listed emails (compared ASCII-case-insensitively) and to Google Workspace accounts ({@code hd}
+   * set) whose email is in a listed {@code @domain}. Grants apply to Google accounts only ({@link
+   * IapIdentity.Source#GOOGLE}): never to Identity Platform or other identities, nor to consumer
+   * accounts by domain, since only Workspace proves the domain.
    *
    * @param grants authority name to emails and {@code @domain}s, not null
    * @return a thread-safe mapper

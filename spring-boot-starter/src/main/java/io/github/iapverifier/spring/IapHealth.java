@@ -1,8 +1,8 @@
 package io.github.iapverifier.spring;
 
+import io.github.iapverifier.IapKeySource;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.RemoteKeySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +32,12 @@ final class IapHealth {
   Report check() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("audiences", verifier.audiences().stream().map(Object::toString).toList());
-    if (!(verifier.keySource() instanceof RemoteKeySource)) {
+    IapKeySource keys = verifier.keySource();
+    if (keys.status().uri().isEmpty()) {
       details.put("keySource", "static");
       return new Report(true, details);
     }
-    RemoteKeySource keys = (RemoteKeySource) verifier.keySource();
-    if (!keys.hasUsableKeys()) {
+    if (!keys.status().usable()) {
       // Keys are otherwise fetched only when requests need them; a load balancer that stopped
       // sending requests because of this DOWN would keep it DOWN forever. The key source's own
       // back-off bounds how often this reaches the network.
@@ -47,14 +47,15 @@ final class IapHealth {
         // Reported below through lastError.
       }
     }
-    details.put("jwksUri", keys.jwksUri().toString());
-    Optional<Instant> fetched = keys.lastFetchedAt();
+    IapKeySource.Status status = keys.status();
+    details.put("jwksUri", status.uri().orElseThrow().toString());
+    Optional<Instant> fetched = status.fetchedAt();
     fetched.ifPresent(
         at -> {
           details.put("keysFetchedAt", at.toString());
           details.put("keysAge", Duration.between(at, clock.instant()).withNanos(0).toString());
         });
-    keys.lastError().ifPresent(error -> details.put("lastError", error));
-    return new Report(keys.hasUsableKeys(), details);
+    status.lastError().ifPresent(error -> details.put("lastError", error));
+    return new Report(status.usable(), details);
   }
 }

@@ -6,10 +6,11 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -18,10 +19,14 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
 
   private static final GrantedAuthority USER_AUTHORITY = new SimpleGrantedAuthority(USER);
 
-  /** Lowercase email to authorities. */
+  /** IAP's full access-level name: policy number, level name. */
+  private static final Pattern ACCESS_LEVEL =
+      Pattern.compile("accessPolicies/([0-9]+)/accessLevels/([A-Za-z0-9_]+)");
+
+  /** Email, ASCII-lowercased, to authorities. */
   private final Map<String, List<GrantedAuthority>> byEmail;
 
-  /** Lowercase domain (without '@') to authorities. */
+  /** Domain (without '@'), ASCII-lowercased, to authorities. */
   private final Map<String, List<GrantedAuthority>> byDomain;
 
   StandardIapAuthoritiesMapper(Map<String, ? extends Collection<String>> grants) {
@@ -34,7 +39,7 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
           }
           GrantedAuthority granted = new SimpleGrantedAuthority(authority.strip());
           for (String raw : members) {
-            String member = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+            String member = raw == null ? "" : lowerAscii(raw.strip());
             int at = member.indexOf('@');
             boolean domain = at == 0 && member.length() > 1 && member.indexOf('@', 1) < 0;
             boolean email = at > 0 && at < member.length() - 1 && member.indexOf('@', at + 1) < 0;
@@ -62,19 +67,24 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
     Set<GrantedAuthority> authorities = new LinkedHashSet<>();
     authorities.add(USER_AUTHORITY);
     Optional<String> hd = identity.hostedDomain();
-    hd.ifPresent(
-        d ->
-            authorities.add(
-                new SimpleGrantedAuthority(DOMAIN_PREFIX + d.toLowerCase(Locale.ROOT))));
+    // A domain that is not ASCII is not one IAP writes (it sends punycode): no authority, rather
+    // than one that a look-alike could share.
+    hd.filter(StandardIapAuthoritiesMapper::isAscii)
+        .ifPresent(d -> authorities.add(new SimpleGrantedAuthority(DOMAIN_PREFIX + lowerAscii(d))));
     for (String level : identity.accessLevels()) {
-      authorities.add(
-          new SimpleGrantedAuthority(
-              ACCESS_LEVEL_PREFIX + level.substring(level.lastIndexOf('/') + 1)));
+      Matcher m = ACCESS_LEVEL.matcher(level);
+      // The policy number stays in the name: a level of a scoped policy must never satisfy a
+      // rule written for the same level name in another policy.
+      if (m.matches()) {
+        authorities.add(
+            new SimpleGrantedAuthority(ACCESS_LEVEL_PREFIX + m.group(1) + "_" + m.group(2)));
+      }
     }
     // Identity Platform emails carry IAP's "securetoken.google.com/PROJECT:" prefix, so they can
     // never equal a configured address; the source check states the rule rather than rely on it.
+    // Other sources (Workforce Identity Federation, unknown ones) prove no Google account either.
     if (identity.source() == IapIdentity.Source.GOOGLE) {
-      String email = identity.email().toLowerCase(Locale.ROOT);
+      String email = lowerAscii(identity.email());
       authorities.addAll(byEmail.getOrDefault(email, List.of()));
       // Domain grants only for Workspace accounts: anyone can open a consumer Google account
       // under an address of any domain, so only hd proves the organisation manages the account.
@@ -84,6 +94,23 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
       }
     }
     return List.copyOf(authorities);
+  }
+
+  /**
+   * ASCII case folding only: {@code toLowerCase} maps the Kelvin sign U+212A to {@code k}, so a
+   * look-alike address would match a configured one.
+   */
+  private static String lowerAscii(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+    }
+    return b.toString();
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
   }
 
   private static Map<String, List<GrantedAuthority>> freeze(Map<String, Set<GrantedAuthority>> m) {

@@ -75,7 +75,7 @@ class CustomChainTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body())
         .startsWith("bob@example.com accounts.google.com:")
-        .endsWith(" IAP_ACCESS_LEVEL_corp_devices,IAP_DOMAIN_example.com,IAP_USER");
+        .endsWith(" IAP_ACCESS_LEVEL_42_corp_devices,IAP_DOMAIN_example.com,IAP_USER");
   }
 
   @Test
@@ -139,9 +139,16 @@ class CustomChainTest {
     assertThat(
             get(
                     "/corp/me",
-                    iap.token().accessLevels("accessPolicies/7/accessLevels/corp_devices").build())
+                    iap.token().accessLevels("accessPolicies/123/accessLevels/corp_devices").build())
                 .statusCode())
         .isEqualTo(200);
+    // The same level name in another (scoped) policy is another level.
+    assertThat(
+            get(
+                    "/corp/me",
+                    iap.token().accessLevels("accessPolicies/999/accessLevels/corp_devices").build())
+                .statusCode())
+        .isEqualTo(403);
   }
 
   @Test

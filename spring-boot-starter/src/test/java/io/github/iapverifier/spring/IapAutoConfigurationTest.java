@@ -2,6 +2,7 @@ package io.github.iapverifier.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
@@ -14,7 +15,6 @@ import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.web.IapRequestPipeline;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -159,7 +159,7 @@ class IapAutoConfigurationTest {
   }
 
   @Test
-  void contextWhenClosedThenVerifierClosedAndKeyThreadGone() throws InterruptedException {
+  void contextWhenClosedThenVerifierClosedAndKeyThreadGone() {
     Set<Thread> before = keyThreads();
     Set<Thread> started = new java.util.HashSet<>();
     configured()
@@ -171,8 +171,9 @@ class IapAutoConfigurationTest {
             });
     assertThat(started).as("the verifier's key refresh thread").hasSize(1);
     Thread thread = started.iterator().next();
-    thread.join(5_000);
-    assertThat(thread.isAlive()).isFalse();
+    await("the key refresh thread ends")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !thread.isAlive());
   }
 
   private static Set<Thread> keyThreads() {
@@ -393,14 +394,11 @@ class IapAutoConfigurationTest {
               "iap.key-cache.request-timeout=1s")
           .run(
               context -> {
-                Instant started = Instant.now();
                 assertThat(context).hasNotFailed();
                 assertThat(
                         ((RemoteKeySource) context.getBean(IapVerifier.class).keySource())
                             .hasUsableKeys())
                     .isFalse();
-                assertThat(Duration.between(started, Instant.now()))
-                    .isLessThan(Duration.ofSeconds(5));
               });
     }
   }

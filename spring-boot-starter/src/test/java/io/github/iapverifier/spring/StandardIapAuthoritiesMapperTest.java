@@ -58,8 +58,75 @@ class StandardIapAuthoritiesMapperTest {
         .containsExactly(
             "IAP_USER",
             "IAP_DOMAIN_example.com",
-            "IAP_ACCESS_LEVEL_corp_devices",
-            "IAP_ACCESS_LEVEL_eu");
+            "IAP_ACCESS_LEVEL_1_corp_devices",
+            "IAP_ACCESS_LEVEL_2_eu");
+  }
+
+  // Regression (issue 14): both levels used to map to IAP_ACCESS_LEVEL_corp_devices.
+  @Test
+  void authoritiesWhenSameLevelNameInTwoPoliciesThenDistinctAuthorities() {
+    IapIdentity scoped =
+        verifier.verify(
+            iap.token().accessLevels("accessPolicies/999/accessLevels/corp_devices").build());
+
+    assertThat(authorities(scoped))
+        .contains("IAP_ACCESS_LEVEL_999_corp_devices")
+        .doesNotContain("IAP_ACCESS_LEVEL_1_corp_devices", "IAP_ACCESS_LEVEL_corp_devices");
+  }
+
+  @Test
+  void authoritiesWhenAccessLevelNotInIapFormThenNoAuthorityForIt() {
+    IapIdentity who =
+        verifier.verify(
+            iap.token()
+                .accessLevels(
+                    "corp_devices",
+                    "accessPolicies/1/accessLevels/a/b",
+                    "accessPolicies/x/accessLevels/c")
+                .build());
+
+    assertThat(authorities(who)).containsExactly("IAP_USER", "IAP_DOMAIN_example.com");
+  }
+
+  // Regression (issue 14): toLowerCase(Locale.ROOT) folded the Kelvin sign U+212A into 'k'.
+  @Test
+  void authoritiesWhenEmailOrDomainHasKelvinSignThenNotGranted() {
+    IapAuthoritiesMapper kelvin =
+        IapAuthoritiesMapper.standard(
+            Map.of("ROLE_K", List.of("kim@kelvin.example"), "ROLE_D", List.of("@kelvin.example")));
+    IapIdentity lookalike =
+        verifier.verify(
+            iap.token()
+                .email("\u212Aim@\u212Aelvin.example")
+                .hostedDomain("\u212Aelvin.example")
+                .build());
+    IapIdentity upper =
+        verifier.verify(
+            iap.token().email("KIM@Kelvin.Example").hostedDomain("KELVIN.example").build());
+
+    assertThat(kelvin.authorities(lookalike))
+        .extracting(GrantedAuthority::getAuthority)
+        .containsExactly("IAP_USER");
+    assertThat(kelvin.authorities(upper))
+        .extracting(GrantedAuthority::getAuthority)
+        .contains("ROLE_K", "ROLE_D", "IAP_DOMAIN_kelvin.example");
+  }
+
+  // Regression (issue 14): a Workforce Identity Federation identity got Google-account grants.
+  @Test
+  void authoritiesWhenIdentitySourceIsNotGoogleThenNoEmailOrDomainGrants() {
+    for (String source : new String[] {"WORKFORCE_IDENTITY_FEDERATION", "gcip"}) {
+      IapIdentity who =
+          verifier.verify(
+              iap.token()
+                  .email("alice@ops.example.com")
+                  .hostedDomain("ops.example.com")
+                  .claim("identity_source", source)
+                  .build());
+
+      assertThat(who.source()).isEqualTo(IapIdentity.Source.OTHER);
+      assertThat(authorities(who)).as(source).doesNotContain("ROLE_ADMIN");
+    }
   }
 
   @Test

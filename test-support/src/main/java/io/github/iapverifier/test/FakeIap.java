@@ -17,6 +17,7 @@ import io.github.iapverifier.IapAudience;
 import io.github.iapverifier.IapKeySource;
 import io.github.iapverifier.IapSigningKey;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.RemoteKeySource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,11 +26,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,6 +48,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   assertThat(verifier.verify(assertion).email()).isEqualTo("ana@example.com");
  * }
  * }</pre>
+ *
+ * <p>The first fake started in a JVM verifies one of its tokens against itself, over HTTP with
+ * generous timeouts: the first key fetch in a JVM loads the HTTP client, the JOSE parser and the
+ * signature code, which takes seconds on a loaded CI machine and must not be charged to the
+ * verifier under test (whose key fetches time out after 2 s by default). {@link #jwksRequests()}
+ * does not count that request.
  *
  * <p>Thread-safe. {@link #close()} stops the HTTP endpoint.
  */
@@ -76,6 +85,8 @@ public final class FakeIap implements AutoCloseable {
     AUDIENCE
   }
 
+  private static final AtomicBoolean JVM_WARMED = new AtomicBoolean();
+
   private final IapAudience audience;
   private final Clock clock;
   private final HttpServer server;
@@ -99,6 +110,27 @@ public final class FakeIap implements AutoCloseable {
     }
     server.createContext(JWKS_PATH, this::serveJwks);
     server.start();
+  }
+
+  private void warmUpJvmOnce() {
+    if (!JVM_WARMED.compareAndSet(false, true)) {
+      return;
+    }
+    Duration patience = Duration.ofSeconds(60);
+    try (IapVerifier verifier =
+        IapVerifier.builder()
+            .audiences(audience)
+            .clock(clock)
+            .jwksUri(jwksUri())
+            .remoteKeySource(
+                RemoteKeySource.builder().connectTimeout(patience).requestTimeout(patience))
+            .build()) {
+      verifier.verify(token().build());
+    } catch (RuntimeException e) {
+      // Only a warm-up: the verifier under test reports whatever is really wrong.
+    } finally {
+      jwksRequests.set(0);
+    }
   }
 
   /**
@@ -373,7 +405,9 @@ public final class FakeIap implements AutoCloseable {
      * @return the running fake; close it when done
      */
     public FakeIap start() {
-      return new FakeIap(audience, clock);
+      FakeIap fake = new FakeIap(audience, clock);
+      fake.warmUpJvmOnce();
+      return fake;
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.iapverifier.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,10 +44,9 @@ class FakeIapExtensionLifecycleTest {
     assertThatThrownBy(() -> connect(jwks)).isInstanceOf(ConnectException.class);
     Set<Thread> leftOver = httpThreads();
     leftOver.removeAll(before);
-    for (Thread t : leftOver) {
-      t.join(5_000);
-    }
-    assertThat(leftOver).noneMatch(Thread::isAlive);
+    await("the fake's HTTP threads end")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> leftOver.stream().noneMatch(Thread::isAlive));
   }
 
   private static void connect(URI uri) throws IOException {

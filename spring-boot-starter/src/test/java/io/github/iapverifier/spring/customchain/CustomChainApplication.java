@@ -24,7 +24,7 @@ public class CustomChainApplication {
     http.authorizeHttpRequests(requests -> requests
             .requestMatchers("/public").permitAll()
             .requestMatchers("/admin/**").hasRole("ADMIN")     // iap.authorities.ROLE_ADMIN
-            .requestMatchers("/corp/**").hasAuthority("IAP_ACCESS_LEVEL_corp_devices")
+            .requestMatchers("/corp/**").hasAuthority("IAP_ACCESS_LEVEL_123_corp_devices")
             .requestMatchers("/audit/**").hasAuthority("AUDITOR")
             .anyRequest().hasAuthority("IAP_DOMAIN_example.com"))
         .with(IapConfigurer.iap(), Customizer.withDefaults());

@@ -62,7 +62,7 @@ class WithIapUserTest {
     assertThat(identity.claims()).containsEntry("email", "carol@example.com");
     assertThat(token.getAuthorities())
         .extracting(GrantedAuthority::getAuthority)
-        .containsExactly("IAP_USER", "IAP_DOMAIN_example.com", "IAP_ACCESS_LEVEL_corp_devices");
+        .containsExactly("IAP_USER", "IAP_DOMAIN_example.com", "IAP_ACCESS_LEVEL_7_corp_devices");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.samples.testing.Browser;
 import io.github.iapverifier.samples.testing.Http;
+import io.github.iapverifier.samples.testing.RequiresBrowser;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403 on
  * the admin page, sign-out, the admin page as an admin.
  */
+@RequiresBrowser
 class ServletSampleBrowserIT {
 
   private static final String LEVEL = "accessPolicies/123/accessLevels/corp_devices";

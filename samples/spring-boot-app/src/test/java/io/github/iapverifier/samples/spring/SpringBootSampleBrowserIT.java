@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.samples.testing.Browser;
 import io.github.iapverifier.samples.testing.Http;
+import io.github.iapverifier.samples.testing.RequiresBrowser;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What a developer sees in a real browser: the emulator's sign-in page, the identity page, a 403 on
  * the admin page, sign-out, the admin page as an admin.
  */
+@RequiresBrowser
 class SpringBootSampleBrowserIT {
 
   private static final String LEVEL = "accessPolicies/123/accessLevels/corp_devices";
@@ -40,7 +42,7 @@ class SpringBootSampleBrowserIT {
       assertThat(browser.text("#access-levels")).isEqualTo(LEVEL);
       assertThat(browser.text("#expires")).matches("\\S+Z \\(in \\d+ s\\)");
       assertThat(browser.text("#authorities"))
-          .isEqualTo("IAP_ACCESS_LEVEL_corp_devices, IAP_DOMAIN_example.com, IAP_USER");
+          .isEqualTo("IAP_ACCESS_LEVEL_123_corp_devices, IAP_DOMAIN_example.com, IAP_USER");
       browser.screenshot(Path.of("target", "screenshots", "identity.png"));
 
       // The starter's answer to a request the app's rules refuse: problem+json, shown as text.

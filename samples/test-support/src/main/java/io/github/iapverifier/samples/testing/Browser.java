@@ -25,16 +25,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium, Debian's {@code /usr/bin/chromium} driven through {@code
- * /usr/bin/chromedriver}. Both paths are given to Selenium explicitly, so Selenium Manager never
- * runs and nothing is ever downloaded. Not thread-safe: one per test.
+ * /usr/bin/chromedriver} (other paths: the system properties {@value BrowserCondition#CHROMIUM}
+ * and {@value BrowserCondition#CHROMEDRIVER}). Both paths are given to Selenium explicitly, so
+ * Selenium Manager never runs and nothing is ever downloaded. Tests that use it are annotated
+ * {@link RequiresBrowser}. Not thread-safe: one per test.
  */
 public final class Browser implements AutoCloseable {
 
   /** Debian's {@code chromium} package. */
-  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final String DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
-  /** Debian's {@code chromium-driver} package, the same version as {@link #CHROMIUM}. */
-  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's {@code chromium-driver} package, the same version as {@link #DEFAULT_CHROMIUM}. */
+  static final String DEFAULT_CHROMEDRIVER = "/usr/bin/chromedriver";
 
   private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -56,21 +58,25 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * Starts a headless Chromium with a fresh profile, or fails the test when it is not installed: an
-   * end-to-end test that quietly skips proves nothing.
+   * Starts a headless Chromium with a fresh profile, or fails the test when it is not installed
+   * ({@link RequiresBrowser} skips the test before that unless a browser is required).
    *
    * @param profile an empty directory for the browser profile (cookies start empty)
    * @param logs where chromedriver writes its log, for when a test fails
    * @return the browser; close it
    */
   public static Browser start(Path profile, Path logs) {
-    if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
+    Path chromium = Path.of(System.getProperty(BrowserCondition.CHROMIUM, DEFAULT_CHROMIUM));
+    Path chromedriver =
+        Path.of(System.getProperty(BrowserCondition.CHROMEDRIVER, DEFAULT_CHROMEDRIVER));
+    if (!Files.isExecutable(chromedriver) || !Files.isExecutable(chromium)) {
       fail(
-          "the browser end-to-end test needs Debian's chromium and chromium-driver ("
-              + CHROMIUM
+          "the browser end-to-end test needs Chromium and chromedriver ("
+              + chromium
               + ", "
-              + CHROMEDRIVER
-              + "); install them with: sudo samples/install-browser.sh");
+              + chromedriver
+              + "); "
+              + BrowserCondition.HINT);
     }
     try {
       Files.createDirectories(logs);
@@ -79,12 +85,12 @@ public final class Browser implements AutoCloseable {
     }
     ChromeDriverService service =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingDriverExecutable(chromedriver.toFile())
             .usingAnyFreePort()
             .withLogFile(logs.resolve("chromedriver.log").toFile())
             .build();
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(chromium.toFile());
     options.addArguments(
         "--headless=new",
         // Root in a container has no user namespace for the sandbox.

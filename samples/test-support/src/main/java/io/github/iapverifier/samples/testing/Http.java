@@ -1,6 +1,6 @@
 package io.github.iapverifier.samples.testing;
 
-import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import io.github.iapverifier.emulator.Emulator;
 import java.io.IOException;
@@ -24,6 +24,9 @@ public final class Http {
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
+
+  /** How long the samples' tests wait for what must happen; generous for a loaded machine. */
+  public static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private Http() {}
 
@@ -80,16 +83,10 @@ public final class Http {
    * @param cookie a signed-in identity, from {@link #signIn}
    */
   public static void awaitKeys(URI emulator, String cookie) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    HttpResponse<String> response;
-    do {
-      response = get(URI.create(emulator + "/"), "Cookie", cookie);
-      if (response.statusCode() != 503) {
-        return;
-      }
-      sleep(200);
-    } while (System.nanoTime() < deadline);
-    fail("the app still answers 503 after 20 s: " + response.body());
+    await("the app behind " + emulator + " has IAP's keys (answers other than 503)")
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> get(URI.create(emulator + "/"), "Cookie", cookie).statusCode() != 503);
   }
 
   /**
@@ -111,15 +108,6 @@ public final class Http {
       return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(request.method() + " " + request.uri() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

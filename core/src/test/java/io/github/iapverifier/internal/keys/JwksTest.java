@@ -1,4 +1,4 @@
-package io.github.iapverifier.internal;
+package io.github.iapverifier.internal.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,13 +1,14 @@
-package io.github.iapverifier.internal;
+package io.github.iapverifier.internal.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.iapverifier.IapSigningKey;
+import io.github.iapverifier.internal.Text;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +23,9 @@ import java.util.Map;
  * @param skipped a description of each key that was skipped and why, unmodifiable
  */
 public record Jwks(Map<String, IapSigningKey> keys, List<String> skipped) {
+
+  /** Skipped keys end up in logs: server-supplied text is kept short and on one line. */
+  private static final int SHOWN = 80;
 
   /**
    * Parses a JWKS document.
@@ -51,13 +55,13 @@ public record Jwks(Map<String, IapSigningKey> keys, List<String> skipped) {
       } catch (ParseException | RuntimeException e) {
         Object kid = member.get("kid");
         skipped.add(
-            (kid instanceof String ? printable((String) kid) : "(no kid)")
+            (kid instanceof String ? Text.printable((String) kid, SHOWN) : "(no kid)")
                 + " ("
-                + printable(String.valueOf(e.getMessage()))
+                + Text.printable(String.valueOf(e.getMessage()), SHOWN)
                 + ")");
         continue;
       }
-      String id = jwk.getKeyID() == null ? "(no kid)" : printable(jwk.getKeyID());
+      String id = jwk.getKeyID() == null ? "(no kid)" : Text.printable(jwk.getKeyID(), SHOWN);
       String why = unusable(jwk);
       if (why == null && keys.containsKey(jwk.getKeyID())) {
         why = "duplicate kid";
@@ -74,16 +78,6 @@ public record Jwks(Map<String, IapSigningKey> keys, List<String> skipped) {
       }
     }
     return new Jwks(Collections.unmodifiableMap(keys), Collections.unmodifiableList(skipped));
-  }
-
-  /** Skipped keys end up in logs: keep server-supplied text short and on one line. */
-  private static String printable(String s) {
-    StringBuilder b = new StringBuilder(Math.min(s.length(), 80));
-    for (int i = 0; i < s.length() && i < 80; i++) {
-      char c = s.charAt(i);
-      b.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return s.length() > 80 ? b.append("...").toString() : b.toString();
   }
 
   private static String unusable(JWK jwk) {

@@ -1,0 +1,177 @@
+package io.github.iapverifier.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
+import java.security.Principal;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/**
+ * Proves that every adapter {@link AdapterBenchmark} times really verifies before it is timed:
+ * through the benchmark's own set-up (its states and pools), valid assertions reach the app with
+ * the right user and rejected ones are answered 401 for the right reason without reaching it. Also
+ * proves the set-up check itself can fail, and that the resource server fetched its keys once.
+ */
+class AdaptersAcceptAndRejectTest {
+
+  static final List<String> KINDS =
+      List.of("repeated", "neverSeen", "garbage", "wrongAudience", "expired");
+
+  static final AtomicInteger FETCHES = new AtomicInteger();
+  static ConfigurableApplicationContext resourceServer;
+
+  @BeforeAll
+  static void startResourceServer() {
+    resourceServer = Adapters.resourceServerContext(Fixtures.create(), FETCHES);
+  }
+
+  @AfterAll
+  static void stopResourceServer() {
+    resourceServer.close();
+  }
+
+  static Stream<Arguments> kinds() {
+    return KINDS.stream().map(Arguments::of);
+  }
+
+  static AdapterBenchmark benchmark(String kind) {
+    AdapterBenchmark b = new AdapterBenchmark();
+    b.assertion = kind;
+    b.setUp();
+    return b;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void servletFilterWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
+    AdapterBenchmark b = benchmark(kind);
+    AdapterBenchmark.ServletFilter state = new AdapterBenchmark.ServletFilter();
+    state.setUp(b); // runs the benchmark's own check
+    try {
+      expect(b, state.filter, kind, true);
+    } finally {
+      state.tearDown();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void iapSecurityChainWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
+    AdapterBenchmark b = benchmark(kind);
+    AdapterBenchmark.IapSecurityChain state = new AdapterBenchmark.IapSecurityChain();
+    state.setUp(b);
+    try {
+      expect(b, state.chain, kind, true);
+    } finally {
+      state.tearDown();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void resourceServerChainWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
+    AdapterBenchmark b = benchmark(kind);
+    AdapterBenchmark.ResourceServerChain state = new AdapterBenchmark.ResourceServerChain();
+    state.setUp(b);
+    try {
+      expect(b, state.chain, kind, false);
+    } finally {
+      state.tearDown();
+    }
+    // And the shared context of this class: the keys were fetched once, not per request.
+    expect(b, Adapters.springSecurityFilterChain(resourceServer), kind, false);
+    assertThat(FETCHES).hasValueLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void checkWhenAnAdapterLetsGarbageThroughThenTheTrialFails() {
+    AdapterBenchmark b = benchmark("garbage");
+    Filter passThrough = (request, response, chain) -> chain.doFilter(request, response);
+    assertThatThrownBy(() -> b.check("pass-through", passThrough))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("garbage");
+  }
+
+  @Test
+  void checkWhenAnAdapterRejectsAValidAssertionThenTheTrialFails() {
+    AdapterBenchmark b = benchmark("repeated");
+    Filter rejectAll =
+        (request, response, chain) -> ((HttpServletResponse) response).setStatus(401);
+    assertThatThrownBy(() -> b.check("reject-all", rejectAll))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("repeated");
+  }
+
+  @Test
+  void poolWhenNeverSeenThenEveryTokenIsDistinct() {
+    AdapterBenchmark b = benchmark("neverSeen");
+    assertThat(Stream.of(b.pool).distinct()).hasSize(AdapterBenchmark.POOL);
+  }
+
+  /** Sends pool entries through the adapter as the benchmark method does, and checks each. */
+  private static void expect(AdapterBenchmark b, Filter adapter, String kind, boolean iap)
+      throws Exception {
+    AdapterBenchmark.PerThread t = new AdapterBenchmark.PerThread();
+    for (int i = 0; i < 3; i++) {
+      int index = t.next;
+      Object result = t.exchange(adapter, b.pool);
+      if (b.accepted()) {
+        int user = "repeated".equals(kind) ? 7 : index;
+        assertThat(result).isInstanceOf(Principal.class);
+        String name = ((Principal) result).getName();
+        // The IAP adapters name the user by email; Spring's JwtAuthenticationToken by sub.
+        assertThat(name)
+            .isEqualTo(
+                iap
+                    ? "user" + user + "@example.com"
+                    : "accounts.google.com:" + (107691503500061507L + user));
+      } else {
+        assertThat(result).isInstanceOf(MockHttpServletResponse.class);
+        MockHttpServletResponse response = (MockHttpServletResponse) result;
+        assertThat(response.getStatus()).isEqualTo(401);
+        if (iap) {
+          assertThat(response.getContentAsString()).contains("\"reason\":\"" + reason(kind) + "\"");
+        } else {
+          assertThat(response.getHeader("WWW-Authenticate"))
+              .contains("invalid_token")
+              .containsIgnoringCase(springDetail(kind));
+        }
+      }
+    }
+    assertThat(t.app.calls()).isEqualTo(b.accepted() ? 3 : 0);
+  }
+
+  private static String reason(String kind) {
+    switch (kind) {
+      case "garbage":
+        return "MALFORMED";
+      case "wrongAudience":
+        return "WRONG_AUDIENCE";
+      default:
+        return "EXPIRED";
+    }
+  }
+
+  private static String springDetail(String kind) {
+    switch (kind) {
+      case "garbage":
+        return "malformed";
+      case "wrongAudience":
+        return "aud claim";
+      default:
+        return "expired";
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** Not API: the verified-token cache. */
+@NullMarked
+package io.github.iapverifier.internal.cache;
+
+import org.jspecify.annotations.NullMarked;
