@@ -148,6 +148,19 @@ final class IapVerifierFactory {
    * A pipeline builder with the web settings of the properties, these excluded paths, and every bad
    * setting translated into a start-up failure that names the property.
    */
+  /** The standard mapping of {@code iap.authorities}, for the servlet and reactive security. */
+  static IapAuthoritiesMapper authoritiesMapper(IapProperties properties) {
+    try {
+      return IapAuthoritiesMapper.standard(properties.getAuthorities());
+    } catch (IllegalArgumentException e) {
+      throw new IapConfigurationException(
+          "Invalid IAP setting: " + e.getMessage(),
+          "List emails (alice@example.com) and Workspace domains (@example.com) under"
+              + " iap.authorities.<AUTHORITY>.",
+          e);
+    }
+  }
+
   static IapRequestPipeline.Builder pipeline(IapProperties properties, List<String> excludedPaths) {
     IapRequestPipeline.Builder builder =
         IapRequestPipeline.builder()

@@ -59,15 +59,7 @@ public final class IapWebSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     IapAuthoritiesMapper iapAuthoritiesMapper(IapProperties properties) {
-      try {
-        return IapAuthoritiesMapper.standard(properties.getAuthorities());
-      } catch (IllegalArgumentException e) {
-        throw new IapConfigurationException(
-            "Invalid IAP setting: " + e.getMessage(),
-            "List emails (alice@example.com) and Workspace domains (@example.com) under"
-                + " iap.authorities.<AUTHORITY>.",
-            e);
-      }
+      return IapVerifierFactory.authoritiesMapper(properties);
     }
   }
 

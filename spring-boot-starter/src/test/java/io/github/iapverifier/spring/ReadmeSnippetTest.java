@@ -48,6 +48,35 @@ class ReadmeSnippetTest {
   }
 
   @Test
+  void readmeWhenWebFluxQuickStartThenControllerIsTheTestedOne() throws IOException {
+    assertThat(readme())
+        .contains(
+            "```java\n"
+                + region(
+                    TEST.resolve(
+                        "java/io/github/iapverifier/spring/reactive/secured/SecuredReactiveApplication.java"),
+                    "webflux-controller")
+                + "```");
+  }
+
+  @Test
+  void readmeWhenWebFluxOwnChainThenChainIsTheTestedOne() throws IOException {
+    assertThat(readme())
+        .contains(
+            "```java\n"
+                + region(
+                    TEST.resolve("java/io/github/iapverifier/spring/ReactiveOwnChainTest.java"),
+                    "webflux-chain")
+                + "```");
+  }
+
+  @Test
+  void testingReadmeWhenWebTestClientExampleThenIsTheTestedOne() throws IOException {
+    assertThat(testingReadme())
+        .contains(region(TESTING.resolve("WebTestClientIapTest.java"), "webtestclient") + "}\n```");
+  }
+
+  @Test
   void testingReadmeWhenServletExampleThenIsTheTestedOne() throws IOException {
     assertThat(testingReadme())
         .contains("```java\n" + region(TESTING.resolve("ServletAppTest.java"), "servlet") + "```");

@@ -1,0 +1,211 @@
+package io.github.iapverifier.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.spring.reactive.plain.PlainReactiveApplication;
+import io.github.iapverifier.test.FakeIap;
+import io.github.iapverifier.web.IapRequestPipeline;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.WebFilter;
+import reactor.blockhound.BlockHound;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * No key fetch blocks an event loop: with BlockHound watching Reactor Netty's event loops, many
+ * concurrent requests signed by a key the app has not seen yet all wait for one forced key fetch,
+ * held open by the test, while the event loops keep serving other requests; and the same
+ * verification run on a non-blocking thread is caught by BlockHound (so this test can fail).
+ */
+class ReactiveNonBlockingTest {
+
+  static final int REQUESTS = 24;
+
+  static final List<String> blockingCalls = new CopyOnWriteArrayList<>();
+  static final AtomicInteger arrived = new AtomicInteger();
+  static final AtomicInteger keyFetches = new AtomicInteger();
+  static volatile CountDownLatch gate = new CountDownLatch(0);
+
+  static FakeIap iap;
+  static HttpServer keys;
+  static ConfigurableApplicationContext app;
+  static WebClient client;
+
+  @BeforeAll
+  static void start() throws IOException {
+    // With Reactor's integration (found by install(), which marks Reactor Netty's event loops and
+    // Reactor's parallel threads non-blocking); records instead of throwing, so that the
+    // assertion reports every blocking call.
+    BlockHound.install(
+        builder ->
+            builder.blockingMethodCallback(
+                method -> blockingCalls.add(method + " on " + Thread.currentThread().getName())));
+    iap = FakeIap.start();
+    keys = gatedKeyEndpoint();
+    app =
+        new SpringApplicationBuilder(GatedApp.class)
+            .web(WebApplicationType.REACTIVE)
+            .resourceLoader(
+                new DefaultResourceLoader(new FilteredClassLoader("org.springframework.security")))
+            .properties(
+                "server.port=0",
+                "iap.audiences=" + iap.audience().value(),
+                "iap.jwks-uri=http://127.0.0.1:" + keys.getAddress().getPort() + "/jwks",
+                "iap.excluded-paths=/healthz",
+                // Generous: the held fetch must outlast a busy machine, not time out.
+                "iap.key-cache.request-timeout=60s")
+            .run();
+    client =
+        WebClient.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
+  }
+
+  @AfterAll
+  static void stop() {
+    gate.countDown();
+    app.close();
+    keys.stop(0);
+    iap.close();
+  }
+
+  @Test
+  void requestsWhenNewKeyIdThenOneFetchInFlightAndEventLoopsNeverBlock() throws Exception {
+    int fetchesAtStart = keyFetches.get();
+    iap.rotateKeys(); // tokens now carry a kid the app has not seen: a forced fetch
+    gate = new CountDownLatch(1);
+    blockingCalls.clear();
+    arrived.set(0);
+
+    List<Mono<HttpStatusCode>> requests =
+        java.util.stream.IntStream.range(0, REQUESTS)
+            .mapToObj(
+                i ->
+                    client
+                        .get()
+                        .uri("/whoami")
+                        .header(IapVerifier.HEADER, iap.token().email("u" + i + "@example.com").build())
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode())))
+            .toList();
+    var results = Flux.merge(requests).collectList().toFuture();
+
+    // Every request is inside the app and the one forced fetch is being held.
+    await().atMost(Duration.ofSeconds(30)).until(() -> arrived.get() == REQUESTS);
+    await().atMost(Duration.ofSeconds(30)).until(() -> keyFetches.get() == fetchesAtStart + 1);
+    // The event loops are free meanwhile: an exempt request is served at once.
+    assertThat(
+            client
+                .get()
+                .uri("/healthz")
+                .retrieve()
+                .bodyToMono(String.class)
+                .block(Duration.ofSeconds(20)))
+        .startsWith("ok");
+    assertThat(results).isNotDone();
+
+    gate.countDown();
+    List<HttpStatusCode> statuses = results.get(60, TimeUnit.SECONDS);
+
+    assertThat(statuses).hasSize(REQUESTS).allMatch(s -> s.value() == 200);
+    assertThat(keyFetches.get()).isEqualTo(fetchesAtStart + 1);
+    assertThat(blockingCalls).isEmpty();
+  }
+
+  @Test
+  void verifyWhenRunOnNonBlockingThreadWithColdKeysThenBlockHoundCatchesIt() {
+    // The control: a verifier with no keys yet, verifying on a Reactor non-blocking thread
+    // instead of the bounded-elastic one, is reported; so the assertion above can fail.
+    gate = new CountDownLatch(0);
+    try (IapVerifier cold =
+        IapVerifier.builder()
+            .audiences(iap.audience())
+            .jwksUri(URI.create("http://127.0.0.1:" + keys.getAddress().getPort() + "/jwks"))
+            .build()) {
+      IapWebFilter onParallel =
+          IapWebFilter.builder(IapRequestPipeline.builder().build(cold))
+              .scheduler(Schedulers.parallel())
+              .build();
+      MockServerWebExchange exchange =
+          MockServerWebExchange.from(
+              MockServerHttpRequest.get("/whoami")
+                  .header(IapVerifier.HEADER, iap.token().build()));
+      blockingCalls.clear();
+
+      onParallel.filter(exchange, e -> Mono.empty()).block(Duration.ofSeconds(60));
+
+      assertThat(exchange.getResponse().getStatusCode()).isNull(); // verified, passed on
+      assertThat(blockingCalls).isNotEmpty();
+    }
+  }
+
+  /** Serves the fake's keys; while the gate is closed, holds each fetch until it opens. */
+  static HttpServer gatedKeyEndpoint() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext(
+        "/jwks",
+        exchange -> {
+          keyFetches.incrementAndGet();
+          try {
+            gate.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          byte[] body = iap.jwksJson().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    return server;
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @Import(PlainReactiveApplication.class)
+  static class GatedApp {
+    /** Counts exchanges before IAP sees them, so the test knows when all are waiting inside. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    WebFilter arrivals() {
+      return (exchange, chain) -> {
+        if (exchange.getRequest().getPath().value().equals("/whoami")) {
+          arrived.incrementAndGet();
+        }
+        return chain.filter(exchange);
+      };
+    }
+  }
+
+}
