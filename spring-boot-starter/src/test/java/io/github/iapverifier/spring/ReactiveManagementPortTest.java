@@ -8,7 +8,6 @@ import io.github.iapverifier.test.FakeIap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,26 +53,18 @@ class ReactiveManagementPortTest {
   }
 
   private static ConfigurableApplicationContext run(SpringApplicationBuilder builder) {
-    return builder
-        .web(WebApplicationType.REACTIVE)
-        .properties(
-            "server.port=0",
-            // Tomcat (for the servlet tests) and Reactor Netty are both on this class path, and
-            // each offers Boot's reactive management context factory under the same bean name.
-            "spring.main.allow-bean-definition-overriding=true",
-            "management.server.port=0",
-            "management.endpoints.web.exposure.include=env,health",
-            "iap.audiences=" + iap.audience().value(),
-            "iap.jwks-uri=" + iap.jwksUri())
-        .run();
+    return ReactiveApps.run(
+        builder,
+        iap,
+        // Tomcat (for the servlet tests) and Reactor Netty are both on this class path, and
+        // each offers Boot's reactive management context factory under the same bean name.
+        "spring.main.allow-bean-definition-overriding=true",
+        "management.server.port=0",
+        "management.endpoints.web.exposure.include=env,health");
   }
 
   private static void assertManagementPortProtected(ConfigurableApplicationContext app) {
-    WebTestClient management =
-        WebTestClient.bindToServer()
-            .baseUrl(
-                "http://127.0.0.1:" + app.getEnvironment().getProperty("local.management.port"))
-            .build();
+    WebTestClient management = ReactiveApps.client(app, "local.management.port");
     management
         .get()
         .uri("/actuator/env")
@@ -83,12 +74,6 @@ class ReactiveManagementPortTest {
         .expectBody()
         .jsonPath("$.reason")
         .isEqualTo("MISSING");
-    management
-        .mutateWith(iap(iap))
-        .get()
-        .uri("/actuator/health")
-        .exchange()
-        .expectStatus()
-        .isOk();
+    management.mutateWith(iap(iap)).get().uri("/actuator/health").exchange().expectStatus().isOk();
   }
 }

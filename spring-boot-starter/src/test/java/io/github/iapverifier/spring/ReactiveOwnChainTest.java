@@ -7,7 +7,6 @@ import io.github.iapverifier.test.FakeIap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -28,18 +27,11 @@ class ReactiveOwnChainTest {
   static void start() {
     iap = FakeIap.start();
     app =
-        new SpringApplicationBuilder(OwnChainApplication.class)
-            .web(WebApplicationType.REACTIVE)
-            .properties(
-                "server.port=0",
-                "iap.audiences=" + iap.audience().value(),
-                "iap.jwks-uri=" + iap.jwksUri(),
-                "iap.authorities.ADMIN=admin@example.com")
-            .run();
-    client =
-        WebTestClient.bindToServer()
-            .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))
-            .build();
+        ReactiveApps.run(
+            new SpringApplicationBuilder(OwnChainApplication.class),
+            iap,
+            "iap.authorities.ADMIN=admin@example.com");
+    client = ReactiveApps.client(app);
   }
 
   @AfterAll

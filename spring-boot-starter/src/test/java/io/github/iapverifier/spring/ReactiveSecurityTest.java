@@ -8,7 +8,6 @@ import io.github.iapverifier.test.FakeIap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -28,26 +27,13 @@ class ReactiveSecurityTest {
   @BeforeAll
   static void start() {
     iap = FakeIap.start();
-    app = run(SecuredReactiveApplication.class);
-    client = client(app);
-  }
-
-  static ConfigurableApplicationContext run(Class<?>... sources) {
-    return new SpringApplicationBuilder(sources)
-        .web(WebApplicationType.REACTIVE)
-        .properties(
-            "server.port=0",
-            "iap.audiences=" + iap.audience().value(),
-            "iap.jwks-uri=" + iap.jwksUri(),
+    app =
+        ReactiveApps.run(
+            new SpringApplicationBuilder(SecuredReactiveApplication.class),
+            iap,
             "iap.excluded-paths=/healthz",
-            "iap.authorities.ADMIN=admin@example.com")
-        .run();
-  }
-
-  static WebTestClient client(ConfigurableApplicationContext app) {
-    return WebTestClient.bindToServer()
-        .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))
-        .build();
+            "iap.authorities.ADMIN=admin@example.com");
+    client = ReactiveApps.client(app);
   }
 
   @AfterAll

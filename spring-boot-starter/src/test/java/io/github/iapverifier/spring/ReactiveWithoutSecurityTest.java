@@ -9,7 +9,6 @@ import io.github.iapverifier.test.FakeIap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,22 +29,16 @@ class ReactiveWithoutSecurityTest {
   static void start() {
     iap = FakeIap.start();
     app =
-        new SpringApplicationBuilder(PlainReactiveApplication.class)
-            .web(WebApplicationType.REACTIVE)
-            .resourceLoader(
-                new DefaultResourceLoader(new FilteredClassLoader("org.springframework.security")))
-            .properties(
-                "server.port=0",
-                "iap.audiences=" + iap.audience().value(),
-                "iap.jwks-uri=" + iap.jwksUri(),
-                "iap.excluded-paths=/healthz",
-                "management.endpoints.web.exposure.include=health,metrics",
-                "management.endpoint.health.show-components=always")
-            .run();
-    client =
-        WebTestClient.bindToServer()
-            .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))
-            .build();
+        ReactiveApps.run(
+            new SpringApplicationBuilder(PlainReactiveApplication.class)
+                .resourceLoader(
+                    new DefaultResourceLoader(
+                        new FilteredClassLoader("org.springframework.security"))),
+            iap,
+            "iap.excluded-paths=/healthz",
+            "management.endpoints.web.exposure.include=health,metrics",
+            "management.endpoint.health.show-components=always");
+    client = ReactiveApps.client(app);
   }
 
   @AfterAll
@@ -108,8 +101,7 @@ class ReactiveWithoutSecurityTest {
   @Test
   void whoamiWhenExpiredThen401Expired() {
     client
-        .mutateWith(
-            iap(iap).token(t -> t.issuedAt(java.time.Instant.now().minusSeconds(3600))))
+        .mutateWith(iap(iap).token(t -> t.issuedAt(java.time.Instant.now().minusSeconds(3600))))
         .get()
         .uri("/whoami")
         .exchange()
@@ -139,13 +131,7 @@ class ReactiveWithoutSecurityTest {
 
   @Test
   void handlerWhenThrowsThen500() {
-    client
-        .mutateWith(iap(iap))
-        .get()
-        .uri("/boom")
-        .exchange()
-        .expectStatus()
-        .isEqualTo(500);
+    client.mutateWith(iap(iap)).get().uri("/boom").exchange().expectStatus().isEqualTo(500);
   }
 
   @Test
