@@ -9,8 +9,8 @@ import io.github.iapverifier.web.IapLegacyHeaders;
 import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -214,8 +214,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
    *
    * <p>Only {@code HttpHeaders} methods whose signatures Spring Framework 6.2 (Boot 3.5) and 7.0
    * (Boot 4) share are called ({@code forEach}, {@code add}, {@code set}): the class stopped being a
-   * {@code MultiValueMap} in 7.0, so {@code get} and {@code remove} link differently on each (see
-   * {@link #values}).
+   * {@code MultiValueMap} in 7.0, so {@code get} and {@code remove} link differently on each.
    */
   private static final class PassedRequest extends ServerHttpRequestDecorator {
     private final HttpHeaders headers = new HttpHeaders();
@@ -258,20 +257,21 @@ public final class IapWebFilter implements WebFilter, Ordered {
     return "IapWebFilter[" + pipeline + "]";
   }
 
-  /** Whether {@code HttpHeaders} is a {@code MultiValueMap}: Spring Framework 6.2, not 7.0. */
-  private static final boolean HEADERS_ARE_A_MAP = Map.class.isAssignableFrom(HttpHeaders.class);
-
   /**
-   * The values of a header, looked up case-insensitively, without the cost of {@code
-   * getValuesAsList} (which re-tokenizes each value, ~10 µs for an assertion). {@code get} is
-   * {@code Map.get(Object)} on Spring Framework 6.2 and {@code HttpHeaders.get(String)} on 7.0;
-   * the JVM links a call site when it first runs, so the one this line does not use never links.
+   * The values of a header, looked up case-insensitively. Neither {@code get} (whose signature
+   * changed when {@code HttpHeaders} stopped being a {@code MultiValueMap} in Spring Framework 7.0)
+   * nor {@code getValuesAsList} (which re-tokenizes each value, ~10 µs for an assertion): {@code
+   * forEach} links alike on 6.2 and 7.0, whichever this class was compiled against.
    */
-  @SuppressWarnings("unchecked")
   static List<String> values(HttpHeaders headers, String name) {
-    return HEADERS_ARE_A_MAP
-        ? ((Map<String, List<String>>) (Object) headers).get(name)
-        : headers.get(name);
+    List<String> found = new ArrayList<>(1);
+    headers.forEach(
+        (header, values) -> {
+          if (header.equalsIgnoreCase(name)) {
+            found.addAll(values);
+          }
+        });
+    return found;
   }
 
   /** The pipeline's view of a reactive request; reads it in place. */
@@ -301,8 +301,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
 
     @Override
     public List<String> headers(String name) {
-      List<String> values = values(request.getHeaders(), name);
-      return values == null ? List.of() : values;
+      return values(request.getHeaders(), name);
     }
 
     @Override
