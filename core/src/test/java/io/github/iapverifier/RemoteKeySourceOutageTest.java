@@ -36,7 +36,7 @@ class RemoteKeySourceOutageTest extends KeySourceTestBase {
     CONNECTION_RESET(
         // The JDK words a reset differently depending on when it notices it.
         () -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
-        "Connection reset|ClosedChannelException|EOF"),
+        "Connection reset|Broken pipe|ClosedChannelException|EOF|received no bytes"),
     MALFORMED_JSON(() -> aResponse().withBody("{\"keys\": [{\"kty\": \"EC\""), "malformed key set"),
     EMPTY_KEYS(() -> aResponse().withBody("{\"keys\": []}"), "no usable EC P-256"),
     OVERSIZE_BODY(
