@@ -33,6 +33,9 @@ import java.util.Optional;
  * @param source where the identity comes from, never null
  * @param identityPlatform details of an Identity Platform user, empty for Google identities
  * @param claims every claim of the assertion, including unknown ones, never null
+ * @param proxy the proxy that signed the assertion, never null
+ * @param groups the groups the proxy says the user belongs to, as the proxy names them (ids or
+ *     names), empty when it sends none (Google IAP never does), never null
  */
 public record IapIdentity(
     String email,
@@ -44,7 +47,9 @@ public record IapIdentity(
     String audience,
     Source source,
     Optional<IdentityPlatform> identityPlatform,
-    Map<String, Object> claims) {
+    Map<String, Object> claims,
+    IapProxy proxy,
+    List<String> groups) {
 
   /**
    * The identity system that authenticated the user, from the {@code identity_source} claim.
@@ -108,6 +113,49 @@ public record IapIdentity(
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(identityPlatform, "identityPlatform");
     claims = deepUnmodifiable(Objects.requireNonNull(claims, "claims"));
+    Objects.requireNonNull(proxy, "proxy");
+    groups = List.copyOf(Objects.requireNonNull(groups, "groups"));
+  }
+
+  /**
+   * An identity vouched for by Google IAP, which sends no groups: the form this record had before
+   * other proxies were supported.
+   *
+   * @param email see {@link #email()}
+   * @param subject see {@link #subject()}
+   * @param hostedDomain see {@link #hostedDomain()}
+   * @param accessLevels see {@link #accessLevels()}
+   * @param issuedAt see {@link #issuedAt()}
+   * @param expiresAt see {@link #expiresAt()}
+   * @param audience see {@link #audience()}
+   * @param source see {@link #source()}
+   * @param identityPlatform see {@link #identityPlatform()}
+   * @param claims see {@link #claims()}
+   */
+  public IapIdentity(
+      String email,
+      String subject,
+      Optional<String> hostedDomain,
+      List<String> accessLevels,
+      Instant issuedAt,
+      Instant expiresAt,
+      String audience,
+      Source source,
+      Optional<IdentityPlatform> identityPlatform,
+      Map<String, Object> claims) {
+    this(
+        email,
+        subject,
+        hostedDomain,
+        accessLevels,
+        issuedAt,
+        expiresAt,
+        audience,
+        source,
+        identityPlatform,
+        claims,
+        IapProxy.GOOGLE_IAP,
+        List.of());
   }
 
   /**
@@ -131,6 +179,8 @@ public record IapIdentity(
         + hostedDomain.orElse("-")
         + ", source="
         + source
+        + ", proxy="
+        + proxy
         + ", expiresAt="
         + expiresAt
         + "]";

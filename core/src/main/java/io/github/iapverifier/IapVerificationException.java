@@ -46,7 +46,12 @@ public final class IapVerificationException extends RuntimeException {
     /** The assertion is valid but the identity fails the configured domain or access-level policy. */
     POLICY_DENIED,
     /** No usable signing keys could be obtained; the fault is on the server side, not the token. */
-    KEYS_UNAVAILABLE
+    KEYS_UNAVAILABLE,
+    /**
+     * The assertion names a signer the app does not trust: for AWS ALB, a {@code signer} (load
+     * balancer ARN) or {@code client} not among the configured ones.
+     */
+    WRONG_SIGNER
   }
 
   private final Reason reason;

@@ -123,6 +123,25 @@ public final class IapVerifier implements AutoCloseable {
   }
 
   /**
+   * Returns the proxy whose assertions this verifier accepts.
+   *
+   * @return the proxy, never null
+   */
+  public IapProxy proxy() {
+    return IapProxy.GOOGLE_IAP;
+  }
+
+  /**
+   * Returns the request header from which adapters read the assertion: the {@link #proxy()
+   * proxy's} header, {@value #HEADER} for Google IAP.
+   *
+   * @return the header name, never null
+   */
+  public String header() {
+    return proxy().header();
+  }
+
+  /**
    * Starts building a verifier.
    *
    * @return a new builder, not thread-safe

@@ -164,6 +164,8 @@ public final class IapProblem {
         return "Access denied.";
       case KEYS_UNAVAILABLE:
         return "IAP's signing keys are unavailable; try again later.";
+      case WRONG_SIGNER:
+        return "The IAP assertion was signed by a proxy this app does not trust.";
       default:
         return "The IAP assertion was rejected.";
     }
