@@ -1,11 +1,13 @@
 package io.github.iapverifier.benchmarks;
 
 import io.github.iapverifier.IapVerifier;
-import jakarta.servlet.Filter;
-import jakarta.servlet.ServletException;
-import java.io.IOException;
+import io.github.iapverifier.benchmarks.Adapters.Edge;
+import io.github.iapverifier.servlet.IapFilter;
+import io.github.iapverifier.spring.IapWebFilter;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.security.Principal;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,16 +25,28 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.mock.web.MockHttpServletRequest;
-import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.server.handler.FilteringWebHandler;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * One request through each adapter of {@link Adapters}, without network: a new {@code
- * MockHttpServletRequest} ({@code GET /hello} with the assertion header) and {@code
- * MockHttpServletResponse} per call, handed to the adapter's public entry point (the {@code
- * IapFilter}, or the {@code springSecurityFilterChain} bean), whose chain ends in an app that reads
- * {@code getUserPrincipal()}. Subtract {@link AdapterBaselineBenchmark} (the same mock exchange
- * with no adapter, and with a bare {@code verify()}) to get the adapter's own cost.
+ * One request through each adapter of {@link Adapters}, servlet and reactive, without network: a
+ * new mock request and response ({@code GET /hello} with the assertion header) per call, or a new
+ * exchange built as WebFlux builds one, handed to the adapter's public entry point, whose chain
+ * ends in an app that reads the principal. Subtract {@link AdapterBaselineBenchmark} (the same mock
+ * exchange of each stack with no adapter, and with a bare {@code verify()}) to get the adapter's
+ * own cost.
+ *
+ * <ul>
+ *   <li>Servlet: {@link #servletFilter} ({@code IapFilter}, pass-through chain), {@link
+ *       #iapSecurityChain} (the starter's default Spring Security chain), {@link
+ *       #resourceServerChain} (spring-cloud-gcp's set-up: Spring Security's resource server).
+ *   <li>Reactive: {@link #webFilter} (the starter's {@code IapWebFilter} as auto-configured,
+ *       verifying on Reactor's bounded-elastic scheduler), {@link #webFilterInline} (the same
+ *       filter verifying on the calling thread: its own work without the thread hop), {@link
+ *       #reactiveSecurityChain} ({@code IapWebFilter} + the starter's default {@code
+ *       SecurityWebFilterChain}), {@link #reactiveResourceServerChain} (Spring Security's reactive
+ *       resource server reading the IAP header).
+ * </ul>
  *
  * <p>{@code assertion} selects what the client sends; each thread walks a pool of 1,024 {@code
  * String}s of it, distinct instances, as a container makes a new header string per request:
@@ -128,23 +142,23 @@ public class AdapterBenchmark {
    * Sends two requests of the pool through an adapter and fails unless each has the expected
    * outcome.
    */
-  void check(String name, Filter adapter) throws IOException, ServletException {
+  void check(String name, Edge adapter) throws Exception {
     PerThread t = new PerThread();
     for (int i : new int[] {0, POOL / 2}) {
-      MockHttpServletResponse response = new MockHttpServletResponse();
-      adapter.doFilter(Adapters.request(pool[i]), response, t.app);
+      Object response = adapter.send(pool[i], t.app);
+      int status = Adapters.status(response);
       Principal principal = t.app.take();
       boolean ok =
           accepted()
-              ? response.getStatus() == 200 && principal != null && t.app.calls() == 1
-              : response.getStatus() == 401 && principal == null && t.app.calls() == 0;
+              ? status == 200 && principal != null && t.app.calls() == 1
+              : status == 401 && principal == null && t.app.calls() == 0;
       if (!ok) {
         throw new IllegalStateException(
             name
                 + " on a "
                 + assertion
                 + " assertion answered "
-                + response.getStatus()
+                + status
                 + " with principal "
                 + principal
                 + " after "
@@ -159,13 +173,15 @@ public class AdapterBenchmark {
   @State(Scope.Benchmark)
   public static class ServletFilter {
     IapVerifier verifier;
-    Filter filter;
+    IapFilter filter;
+    Edge edge;
 
     @Setup(Level.Trial)
     public void setUp(AdapterBenchmark b) throws Exception {
       verifier = b.iapVerifier();
       filter = Adapters.servletFilter(verifier);
-      b.check("IapFilter", filter);
+      edge = Adapters.servlet(filter);
+      b.check("IapFilter", edge);
     }
 
     @TearDown(Level.Trial)
@@ -175,17 +191,20 @@ public class AdapterBenchmark {
     }
   }
 
-  /** The starter's default Spring Security chain. */
-  @State(Scope.Benchmark)
-  public static class IapSecurityChain {
+  /** An adapter that lives in an application context: started per trial, closed after it. */
+  abstract static class InContext {
     ConfigurableApplicationContext context;
-    Filter chain;
+    Edge edge;
+
+    abstract ConfigurableApplicationContext start(AdapterBenchmark b);
+
+    abstract Edge edge(ConfigurableApplicationContext context);
 
     @Setup(Level.Trial)
     public void setUp(AdapterBenchmark b) throws Exception {
-      context = Adapters.iapSecurityContext(b.iapVerifier());
-      chain = Adapters.springSecurityFilterChain(context);
-      b.check("the starter's chain", chain);
+      context = start(b);
+      edge = edge(context);
+      b.check(getClass().getSimpleName(), edge);
     }
 
     @TearDown(Level.Trial)
@@ -194,22 +213,86 @@ public class AdapterBenchmark {
     }
   }
 
-  /** Spring Security's resource server, as spring-cloud-gcp's IAP support sets it up. */
+  /** The starter's default Spring Security chain. */
   @State(Scope.Benchmark)
-  public static class ResourceServerChain {
-    ConfigurableApplicationContext context;
-    Filter chain;
-
-    @Setup(Level.Trial)
-    public void setUp(AdapterBenchmark b) throws Exception {
-      context = Adapters.resourceServerContext(b.fx, new AtomicInteger());
-      chain = Adapters.springSecurityFilterChain(context);
-      b.check("the resource-server chain", chain);
+  public static class IapSecurityChain extends InContext {
+    @Override
+    ConfigurableApplicationContext start(AdapterBenchmark b) {
+      return Adapters.iapSecurityContext(b.iapVerifier());
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      context.close();
+    @Override
+    Edge edge(ConfigurableApplicationContext context) {
+      return Adapters.servlet(Adapters.springSecurityFilterChain(context));
+    }
+  }
+
+  /** Spring Security's resource server, as spring-cloud-gcp's IAP support sets it up. */
+  @State(Scope.Benchmark)
+  public static class ResourceServerChain extends InContext {
+    @Override
+    ConfigurableApplicationContext start(AdapterBenchmark b) {
+      return Adapters.resourceServerContext(b.fx, new AtomicInteger());
+    }
+
+    @Override
+    Edge edge(ConfigurableApplicationContext context) {
+      return Adapters.servlet(Adapters.springSecurityFilterChain(context));
+    }
+  }
+
+  /** The starter's {@code IapWebFilter} in a WebFlux app without Spring Security, as shipped. */
+  @State(Scope.Benchmark)
+  public static class WebFilter extends InContext {
+    @Override
+    ConfigurableApplicationContext start(AdapterBenchmark b) {
+      return Adapters.reactiveContext(b.iapVerifier(), false);
+    }
+
+    @Override
+    Edge edge(ConfigurableApplicationContext context) {
+      return Adapters.reactive(Adapters.reactiveHandler(context));
+    }
+  }
+
+  /** The same filter verifying on the calling thread instead of the bounded-elastic scheduler. */
+  @State(Scope.Benchmark)
+  public static class WebFilterInline extends WebFilter {
+    @Override
+    Edge edge(ConfigurableApplicationContext context) {
+      IapWebFilter inline =
+          IapWebFilter.builder(context.getBean(IapRequestPipeline.class))
+              .scheduler(Schedulers.immediate())
+              .build();
+      return Adapters.reactive(new FilteringWebHandler(Adapters.App.WEB_HANDLER, List.of(inline)));
+    }
+  }
+
+  /** {@code IapWebFilter} and the starter's default {@code SecurityWebFilterChain}. */
+  @State(Scope.Benchmark)
+  public static class ReactiveSecurityChain extends InContext {
+    @Override
+    ConfigurableApplicationContext start(AdapterBenchmark b) {
+      return Adapters.reactiveContext(b.iapVerifier(), true);
+    }
+
+    @Override
+    Edge edge(ConfigurableApplicationContext context) {
+      return Adapters.reactive(Adapters.reactiveHandler(context));
+    }
+  }
+
+  /** Spring Security's reactive resource server reading the IAP header. */
+  @State(Scope.Benchmark)
+  public static class ReactiveResourceServerChain extends InContext {
+    @Override
+    ConfigurableApplicationContext start(AdapterBenchmark b) {
+      return Adapters.reactiveResourceServerContext(b.fx);
+    }
+
+    @Override
+    Edge edge(ConfigurableApplicationContext context) {
+      return Adapters.reactive(Adapters.reactiveHandler(context));
     }
   }
 
@@ -217,15 +300,18 @@ public class AdapterBenchmark {
   @State(Scope.Thread)
   public static class PerThread {
     final Adapters.App app = new Adapters.App();
-    int next = (int) (Thread.currentThread().getId() * 389) & (POOL - 1);
+    int cursor = (int) (Thread.currentThread().getId() * 389) & (POOL - 1);
+
+    /** The next assertion of the pool. */
+    String next(String[] pool) {
+      String assertion = pool[cursor];
+      cursor = (cursor + 1) & (POOL - 1);
+      return assertion;
+    }
 
     /** One request through the adapter; returns the principal, or the response if rejected. */
-    Object exchange(Filter adapter, String[] pool) throws IOException, ServletException {
-      String assertion = pool[next];
-      next = (next + 1) & (POOL - 1);
-      MockHttpServletRequest request = Adapters.request(assertion);
-      MockHttpServletResponse response = new MockHttpServletResponse();
-      adapter.doFilter(request, response, app);
+    Object exchange(Edge adapter, String[] pool) throws Exception {
+      Object response = adapter.send(next(pool), app);
       Principal principal = app.take();
       return principal != null ? principal : response;
     }
@@ -233,16 +319,37 @@ public class AdapterBenchmark {
 
   @Benchmark
   public Object servletFilter(ServletFilter a, PerThread t) throws Exception {
-    return t.exchange(a.filter, pool);
+    return t.exchange(a.edge, pool);
   }
 
   @Benchmark
   public Object iapSecurityChain(IapSecurityChain a, PerThread t) throws Exception {
-    return t.exchange(a.chain, pool);
+    return t.exchange(a.edge, pool);
   }
 
   @Benchmark
   public Object resourceServerChain(ResourceServerChain a, PerThread t) throws Exception {
-    return t.exchange(a.chain, pool);
+    return t.exchange(a.edge, pool);
+  }
+
+  @Benchmark
+  public Object webFilter(WebFilter a, PerThread t) throws Exception {
+    return t.exchange(a.edge, pool);
+  }
+
+  @Benchmark
+  public Object webFilterInline(WebFilterInline a, PerThread t) throws Exception {
+    return t.exchange(a.edge, pool);
+  }
+
+  @Benchmark
+  public Object reactiveSecurityChain(ReactiveSecurityChain a, PerThread t) throws Exception {
+    return t.exchange(a.edge, pool);
+  }
+
+  @Benchmark
+  public Object reactiveResourceServerChain(ReactiveResourceServerChain a, PerThread t)
+      throws Exception {
+    return t.exchange(a.edge, pool);
   }
 }

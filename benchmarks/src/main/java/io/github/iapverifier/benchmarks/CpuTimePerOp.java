@@ -11,7 +11,9 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.security.Signature;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -24,6 +26,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * warm-up is reported, with the garbage collector's time per operation over all rounds beside it
  * (collection runs on other threads, so the thread's CPU time alone leaves it out; on one busy core
  * it adds up).
+ *
+ * <p>Each case prints its best round (the figure least disturbed by other processes), and the median
+ * round with half the spread of the middle three rounds as its error bar.
  *
  * <p>It is a single-threaded loop around the same calls, not a JMH benchmark: use it to judge
  * whether a target is met when the load average says the JMH run was disturbed, not instead of
@@ -41,6 +46,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 public final class CpuTimePerOp {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static Pattern only;
   private static volatile Object sink;
 
   private CpuTimePerOp() {}
@@ -53,10 +59,21 @@ public final class CpuTimePerOp {
   /**
    * Measures and prints a table.
    *
-   * @param args {@code --no-adapters} to skip the adapter cases
+   * @param args {@code --no-adapters} to skip the adapter cases; {@code --only=REGEX} to measure
+   *     only the cases whose name contains a match
    * @throws Exception if a verifier rejects a fixture token
    */
   public static void main(String[] args) throws Exception {
+    boolean adapters = true;
+    for (String arg : args) {
+      if ("--no-adapters".equals(arg)) {
+        adapters = false;
+      } else if (arg.startsWith("--only=")) {
+        only = Pattern.compile(arg.substring("--only=".length()));
+      } else {
+        throw new IllegalArgumentException("usage: CpuTimePerOp [--no-adapters] [--only=REGEX]");
+      }
+    }
     Fixtures fx = Fixtures.create();
     String[] tokens = fx.mintPool(0, 1024);
     IapVerifier uncached = Peers.iapVerifier(fx, 0);
@@ -88,8 +105,14 @@ public final class CpuTimePerOp {
     System.out.printf(
         Locale.ROOT, "CpuTimePerOp, JDK %s (thread CPU time, best round)%n", Runtime.version());
     System.out.printf(
-        Locale.ROOT, "| %-34s | %14s | %12s | %13s |%n", "case", "CPU per op", "ops/s/core", "GC ms per 1k ops");
-    System.out.println("|---|---|---|---|");
+        Locale.ROOT,
+        "| %-40s | %10s | %20s | %12s | %13s |%n",
+        "case",
+        "CPU per op",
+        "median ± spread",
+        "ops/s/core",
+        "GC ms per 1k ops");
+    System.out.println("|---|---|---|---|---|");
     boolean slowJdk = Runtime.version().feature() < 21;
     int fast = 3_000;
     int slow = slowJdk ? 300 : 1_000;
@@ -126,7 +149,7 @@ public final class CpuTimePerOp {
           return caffeine.getIfPresent(s);
         });
     precomputation(fast);
-    if (args.length == 0 || !"--no-adapters".equals(args[0])) {
+    if (adapters) {
       adapters(fast, slow);
     }
   }
@@ -151,58 +174,99 @@ public final class CpuTimePerOp {
     AdapterBenchmark.PerThread t = new AdapterBenchmark.PerThread();
     int requests = 30_000;
     measure("Adapter baseline mockExchangeOnly", requests, i -> base.mockExchangeOnly(t));
+    measure("Adapter baseline reactiveExchangeOnly", requests, i -> base.reactiveExchangeOnly(t));
     measure("Adapter baseline verifyRepeated", requests, i -> base.verifyRepeated(t));
     measure("Adapter baseline verifyGarbage", requests, i -> base.verifyGarbage(t));
     measure("Adapter baseline verifyWrongAudience", requests, i -> base.verifyWrongAudience(t));
     measure("Adapter baseline verifyExpired", requests, i -> base.verifyExpired(t));
     base.tearDown();
     for (String kind : new String[] {"repeated", "neverSeen", "garbage", "wrongAudience", "expired"}) {
+      if (!selected("Adapter .* " + kind)) {
+        continue;
+      }
       AdapterBenchmark b = new AdapterBenchmark();
       b.assertion = kind;
       b.setUp();
       boolean full = "neverSeen".equals(kind);
       AdapterBenchmark.ServletFilter filter = new AdapterBenchmark.ServletFilter();
-      filter.setUp(b);
-      measure("Adapter servletFilter " + kind, full ? fast : requests, i -> b.servletFilter(filter, t));
-      filter.tearDown();
-      AdapterBenchmark.IapSecurityChain iap = new AdapterBenchmark.IapSecurityChain();
-      iap.setUp(b);
-      measure("Adapter iapSecurityChain " + kind, full ? fast : requests, i -> b.iapSecurityChain(iap, t));
-      iap.tearDown();
-      AdapterBenchmark.ResourceServerChain rs = new AdapterBenchmark.ResourceServerChain();
-      rs.setUp(b);
-      // Garbage fails before the signature check; everything else costs one.
-      measure(
-          "Adapter resourceServerChain " + kind,
-          "garbage".equals(kind) ? requests : slow,
-          i -> b.resourceServerChain(rs, t));
-      rs.tearDown();
+      if (selected("Adapter servletFilter " + kind)) {
+        filter.setUp(b);
+        measure("Adapter servletFilter " + kind, full ? fast : requests, i -> b.servletFilter(filter, t));
+        filter.tearDown();
+      }
+      // Garbage fails the resource servers before the signature check; the rest costs one.
+      int resourceServer = "garbage".equals(kind) ? requests : slow;
+      inContext(b, t, kind, "iapSecurityChain", new AdapterBenchmark.IapSecurityChain(), full ? fast : requests);
+      inContext(b, t, kind, "resourceServerChain", new AdapterBenchmark.ResourceServerChain(), resourceServer);
+      inContext(b, t, kind, "webFilter", new AdapterBenchmark.WebFilter(), full ? fast : requests);
+      inContext(b, t, kind, "webFilterInline", new AdapterBenchmark.WebFilterInline(), full ? fast : requests);
+      inContext(b, t, kind, "reactiveSecurityChain", new AdapterBenchmark.ReactiveSecurityChain(), full ? fast : requests);
+      inContext(b, t, kind, "reactiveResourceServerChain", new AdapterBenchmark.ReactiveResourceServerChain(), resourceServer);
     }
   }
 
+  private static void inContext(
+      AdapterBenchmark b,
+      AdapterBenchmark.PerThread t,
+      String kind,
+      String name,
+      AdapterBenchmark.InContext state,
+      int n)
+      throws Exception {
+    String label = "Adapter " + name + " " + kind;
+    if (!selected(label)) {
+      return;
+    }
+    state.setUp(b);
+    try {
+      measure(label, n, i -> t.exchange(state.edge, b.pool));
+    } finally {
+      state.tearDown();
+    }
+  }
+
+  private static boolean selected(String name) {
+    return only == null || only.matcher(name).find();
+  }
+
   private static void measure(String name, int n, Op op) throws Exception {
+    if (!selected(name)) {
+      return;
+    }
     // Warm up for at least 3 rounds and 3 s, so C2 has compiled the hot path before timing.
     long warmUntil = System.nanoTime() + 3_000_000_000L;
     for (int round = 0; round < 3 || System.nanoTime() < warmUntil; round++) {
       loop(n, op);
     }
     long gc0 = gcMillis();
-    long best = Long.MAX_VALUE;
     int rounds = 5;
+    double[] ns = new double[rounds];
     for (int round = 0; round < rounds; round++) {
       long t0 = THREADS.getCurrentThreadCpuTime();
       loop(n, op);
-      best = Math.min(best, THREADS.getCurrentThreadCpuTime() - t0);
+      ns[round] = (double) (THREADS.getCurrentThreadCpuTime() - t0) / n;
     }
     double gcPerKiloOp = (gcMillis() - gc0) * 1000.0 / ((double) n * rounds);
-    double ns = (double) best / n;
+    Arrays.sort(ns);
+    double best = ns[0];
+    // The middle round, and half the spread of the middle three: rounds disturbed by other
+    // processes (cache misses, frequency changes) show up there even in CPU time.
+    double median = ns[rounds / 2];
+    double spread = (ns[rounds / 2 + 1] - ns[rounds / 2 - 1]) / 2;
     System.out.printf(
         Locale.ROOT,
-        "| %-34s | %14s | %,12.0f | %13.2f |%n",
+        "| %-40s | %10s | %20s | %,12.0f | %13.2f |%n",
         name,
-        ns >= 10_000 ? String.format(Locale.ROOT, "%.1f us", ns / 1000) : String.format(Locale.ROOT, "%.0f ns", ns),
-        1e9 / ns,
+        duration(best),
+        duration(median) + " ± " + duration(spread),
+        1e9 / best,
         gcPerKiloOp);
+  }
+
+  private static String duration(double ns) {
+    return ns >= 10_000
+        ? String.format(Locale.ROOT, "%.1f us", ns / 1000)
+        : String.format(Locale.ROOT, "%.0f ns", ns);
   }
 
   private static void loop(int n, Op op) throws Exception {

@@ -41,7 +41,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.web.client.RestTemplate;
+import reactor.core.publisher.Flux;
 
 /**
  * The verifiers under comparison, each configured the way its documentation tells IAP users to,
@@ -158,12 +160,40 @@ public final class Peers {
             .jwsAlgorithm(SignatureAlgorithm.from("ES256"))
             .restOperations(inMemory)
             .build();
+    decoder.setJwtValidator(springValidators());
+    return decoder;
+  }
+
+  /**
+   * Builds Spring Security's reactive decoder with the validators of {@link
+   * #springNimbusJwtDecoder}, over the fixture keys held in memory: what a WebFlux app behind IAP
+   * assembles with Spring Security's reactive resource server.
+   *
+   * @param fx the fixtures
+   * @return the decoder
+   */
+  public static NimbusReactiveJwtDecoder springReactiveJwtDecoder(Fixtures fx) {
+    JWKSet keys;
+    try {
+      keys = JWKSet.parse(fx.jwks());
+    } catch (ParseException e) {
+      throw new IllegalStateException(e);
+    }
+    NimbusReactiveJwtDecoder decoder =
+        NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.fromIterable(keys.getKeys()))
+            .jwsAlgorithm(SignatureAlgorithm.from("ES256"))
+            .build();
+    decoder.setJwtValidator(springValidators());
+    return decoder;
+  }
+
+  /** Timestamps (at the fixture clock), issuer and audience, as spring-cloud-gcp configures. */
+  private static OAuth2TokenValidator<Jwt> springValidators() {
     JwtTimestampValidator timestamps = new JwtTimestampValidator();
     timestamps.setClock(Fixtures.CLOCK);
     List<OAuth2TokenValidator<Jwt>> validators =
         List.of(timestamps, new JwtIssuerValidator(Fixtures.ISSUER), new AudienceValidator());
-    decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-    return decoder;
+    return new DelegatingOAuth2TokenValidator<>(validators);
   }
 
   /**

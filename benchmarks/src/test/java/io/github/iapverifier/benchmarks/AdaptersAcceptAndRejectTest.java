@@ -16,10 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.mock.web.MockHttpServletResponse;
 
 /**
- * Proves that every adapter {@link AdapterBenchmark} times really verifies before it is timed:
+ * Proves that every adapter {@link AdapterBenchmark} times, servlet and reactive, really verifies
+ * before it is timed:
  * through the benchmark's own set-up (its states and pools), valid assertions reach the app with
  * the right user and rejected ones are answered 401 for the right reason without reaching it. Also
  * proves the set-up check itself can fail, and that the resource server fetched its keys once.
@@ -60,7 +60,7 @@ class AdaptersAcceptAndRejectTest {
     AdapterBenchmark.ServletFilter state = new AdapterBenchmark.ServletFilter();
     state.setUp(b); // runs the benchmark's own check
     try {
-      expect(b, state.filter, kind, true);
+      expect(b, state.edge, kind, true);
     } finally {
       state.tearDown();
     }
@@ -69,37 +69,72 @@ class AdaptersAcceptAndRejectTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinds")
   void iapSecurityChainWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
-    AdapterBenchmark b = benchmark(kind);
-    AdapterBenchmark.IapSecurityChain state = new AdapterBenchmark.IapSecurityChain();
-    state.setUp(b);
-    try {
-      expect(b, state.chain, kind, true);
-    } finally {
-      state.tearDown();
-    }
+    expectInContext(kind, new AdapterBenchmark.IapSecurityChain(), true);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinds")
   void resourceServerChainWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
+    AdapterBenchmark b = expectInContext(kind, new AdapterBenchmark.ResourceServerChain(), false);
+    // And the shared context of this class: the keys were fetched once, not per request.
+    expect(b, Adapters.servlet(Adapters.springSecurityFilterChain(resourceServer)), kind, false);
+    assertThat(FETCHES).hasValueLessThanOrEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void webFilterWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
+    expectInContext(kind, new AdapterBenchmark.WebFilter(), true);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void webFilterInlineWhenBenchmarkSetUpThenVerifiesAsExpected(String kind) throws Exception {
+    expectInContext(kind, new AdapterBenchmark.WebFilterInline(), true);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void reactiveSecurityChainWhenBenchmarkSetUpThenVerifiesAsExpected(String kind)
+      throws Exception {
+    expectInContext(kind, new AdapterBenchmark.ReactiveSecurityChain(), true);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void reactiveResourceServerChainWhenBenchmarkSetUpThenVerifiesAsExpected(String kind)
+      throws Exception {
+    expectInContext(kind, new AdapterBenchmark.ReactiveResourceServerChain(), false);
+  }
+
+  @Test
+  void reactiveExchangeOnlyWhenCalledThenAppReachedWithoutPrincipal() throws Exception {
+    AdapterBenchmark.PerThread t = new AdapterBenchmark.PerThread();
+    Object response = AdapterBaselineBenchmark.REACTIVE_APP.send("any", t.app);
+
+    assertThat(Adapters.status(response)).isEqualTo(200);
+    assertThat(t.app.calls()).isEqualTo(1);
+    assertThat(t.app.take()).isNull();
+  }
+
+  /** Runs the state's own set-up check, then {@link #expect}s on its edge. */
+  private static AdapterBenchmark expectInContext(
+      String kind, AdapterBenchmark.InContext state, boolean iap) throws Exception {
     AdapterBenchmark b = benchmark(kind);
-    AdapterBenchmark.ResourceServerChain state = new AdapterBenchmark.ResourceServerChain();
     state.setUp(b);
     try {
-      expect(b, state.chain, kind, false);
+      expect(b, state.edge, kind, iap);
     } finally {
       state.tearDown();
     }
-    // And the shared context of this class: the keys were fetched once, not per request.
-    expect(b, Adapters.springSecurityFilterChain(resourceServer), kind, false);
-    assertThat(FETCHES).hasValueLessThanOrEqualTo(1);
+    return b;
   }
 
   @Test
   void checkWhenAnAdapterLetsGarbageThroughThenTheTrialFails() {
     AdapterBenchmark b = benchmark("garbage");
     Filter passThrough = (request, response, chain) -> chain.doFilter(request, response);
-    assertThatThrownBy(() -> b.check("pass-through", passThrough))
+    assertThatThrownBy(() -> b.check("pass-through", Adapters.servlet(passThrough)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("garbage");
   }
@@ -109,7 +144,7 @@ class AdaptersAcceptAndRejectTest {
     AdapterBenchmark b = benchmark("repeated");
     Filter rejectAll =
         (request, response, chain) -> ((HttpServletResponse) response).setStatus(401);
-    assertThatThrownBy(() -> b.check("reject-all", rejectAll))
+    assertThatThrownBy(() -> b.check("reject-all", Adapters.servlet(rejectAll)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("repeated");
   }
@@ -121,11 +156,11 @@ class AdaptersAcceptAndRejectTest {
   }
 
   /** Sends pool entries through the adapter as the benchmark method does, and checks each. */
-  private static void expect(AdapterBenchmark b, Filter adapter, String kind, boolean iap)
+  private static void expect(AdapterBenchmark b, Adapters.Edge adapter, String kind, boolean iap)
       throws Exception {
     AdapterBenchmark.PerThread t = new AdapterBenchmark.PerThread();
     for (int i = 0; i < 3; i++) {
-      int index = t.next;
+      int index = t.cursor;
       Object result = t.exchange(adapter, b.pool);
       if (b.accepted()) {
         int user = "repeated".equals(kind) ? 7 : index;
@@ -138,13 +173,12 @@ class AdaptersAcceptAndRejectTest {
                     ? "user" + user + "@example.com"
                     : "accounts.google.com:" + (107691503500061507L + user));
       } else {
-        assertThat(result).isInstanceOf(MockHttpServletResponse.class);
-        MockHttpServletResponse response = (MockHttpServletResponse) result;
-        assertThat(response.getStatus()).isEqualTo(401);
+        assertThat(result).isNotInstanceOf(Principal.class);
+        assertThat(Adapters.status(result)).isEqualTo(401);
         if (iap) {
-          assertThat(response.getContentAsString()).contains("\"reason\":\"" + reason(kind) + "\"");
+          assertThat(Adapters.body(result)).contains("\"reason\":\"" + reason(kind) + "\"");
         } else {
-          assertThat(response.getHeader("WWW-Authenticate"))
+          assertThat(Adapters.header(result, "WWW-Authenticate"))
               .contains("invalid_token")
               .containsIgnoringCase(springDetail(kind));
         }
@@ -166,8 +200,8 @@ class AdaptersAcceptAndRejectTest {
 
   private static String springDetail(String kind) {
     switch (kind) {
-      case "garbage":
-        return "malformed";
+      case "garbage": // "Malformed token" (servlet), "Invalid JSON object" (reactive)
+        return "attempting to decode the Jwt";
       case "wrongAudience":
         return "aud claim";
       default:
