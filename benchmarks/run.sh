@@ -9,6 +9,11 @@
 #   benchmarks/run.sh --smoke    one short iteration of each benchmark on JDK 17, 1 thread, plus a
 #                                8 s rotation stress; for CI, ~1 min with the jar built (~2 min
 #                                on a loaded machine); judges nothing but "runs and verifies"
+#   benchmarks/run.sh --adapters the per-request table only (AdapterBenchmark, its baselines, the
+#                                ES256 check, never-seen and cache-hit verify): JDK 17 and 25, 1
+#                                thread on every assertion kind, 2 threads on repeated and
+#                                never-seen, shorter iterations, then CpuTimePerOp on the same
+#                                cases; ~35 min on the loaded 2-core machine
 #   benchmarks/run.sh --rebuild  rebuild the jar first, then the full run
 #
 # Environment: JDK17 and JDK25 (paths to java) override the JDKs; JMH_RUN_OPTS replaces the
@@ -24,8 +29,9 @@ rebuild=false
 for arg in "$@"; do
   case "$arg" in
     --smoke) mode=smoke ;;
+    --adapters) mode=adapters ;;
     --rebuild) rebuild=true ;;
-    *) echo "usage: $0 [--smoke] [--rebuild]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--smoke | --adapters] [--rebuild]" >&2; exit 2 ;;
   esac
 done
 
@@ -78,13 +84,17 @@ start=$(date +%s)
 } | tee "$out/machine.txt"
 
 # One fork per benchmark; 4 x 1 s warm-up, 5 x 1 s measured: ~11 s each with fork start-up.
+# --adapters: 2 x 1 s warm-up, 3 x 1 s measured (the adapter benchmarks alone are 35 forks).
+default_opts="-f 1 -wi 4 -w 1s -i 5 -r 1s"
+[ "$mode" = adapters ] && default_opts="-f 1 -wi 2 -w 1s -i 3 -r 1s"
 # shellcheck disable=SC2206 # word splitting of the override is intended
-JMH_OPTS=(${JMH_RUN_OPTS:--f 1 -wi 4 -w 1s -i 5 -r 1s} -prof gc -foe true)
+JMH_OPTS=(${JMH_RUN_OPTS:-$default_opts} -prof gc -foe true)
 
-run_jmh() { # label java threads
+run_jmh() { # label java threads [JMH arguments...]
   local label=$1 java=$2 threads=$3
+  shift 3
   echo "== JMH $label, $threads thread(s); load before: $(load)" | tee -a "$out/load.txt"
-  if ! "$java" -jar "$jar" "${JMH_OPTS[@]}" -t "$threads" ${JMH_EXTRA:-} \
+  if ! "$java" -jar "$jar" "${JMH_OPTS[@]}" -t "$threads" "$@" ${JMH_EXTRA:-} \
     -rf json -rff "$out/$label-t$threads.json" > "$out/$label-t$threads.log" 2>&1; then
     echo "!! JMH $label t$threads failed; see $out/$label-t$threads.log" | tee -a "$out/failures.txt"
   fi
@@ -92,21 +102,40 @@ run_jmh() { # label java threads
   echo "   load after $label t$threads: $(load)" | tee -a "$out/load.txt"
 }
 
-for threads in 1 2; do
-  run_jmh jdk17 "$JDK17" "$threads"
-  if [ -n "$JDK25" ]; then run_jmh jdk25 "$JDK25" "$threads"; fi
-done
+cpu_args=()
+if [ "$mode" = adapters ]; then
+  only='Adapter|SignatureBenchmark.es256$|NeverSeenBenchmark.iapVerifier$|CacheHitBenchmark.iapVerifier$'
+  for threads in 1 2; do
+    kinds=(); [ "$threads" = 2 ] && kinds=(-p assertion=repeated,neverSeen)
+    run_jmh jdk17 "$JDK17" "$threads" "${kinds[@]}" "$only"
+    if [ -n "$JDK25" ]; then run_jmh jdk25 "$JDK25" "$threads" "${kinds[@]}" "$only"; fi
+  done
+  cpu_args=(--only='Adapter|Signature es256$|NeverSeen iapVerifier|CacheHit iapVerifier')
+else
+  for threads in 1 2; do
+    run_jmh jdk17 "$JDK17" "$threads"
+    if [ -n "$JDK25" ]; then run_jmh jdk25 "$JDK25" "$threads"; fi
+  done
+fi
 
 for label in jdk17 jdk25; do
   java=$JDK17; [ "$label" = jdk25 ] && java=$JDK25
   [ -n "$java" ] || continue
   echo "== CPU time per op (load-independent cross-check), $label; load before: $(load)" | tee -a "$out/load.txt"
   "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp 2>&1 \
+    -cp "$jar" io.github.iapverifier.benchmarks.CpuTimePerOp "${cpu_args[@]}" 2>&1 \
     | grep -v ' INFO \| WARN ' | tee "$out/cpu-$label.txt" \
     || echo "!! CpuTimePerOp $label failed" | tee -a "$out/failures.txt"
   echo "   load after cpu $label: $(load)" | tee -a "$out/load.txt"
 done
+
+if [ "$mode" = adapters ]; then
+  python3 "$here/summarize.py" "$out" > "$out/tables.md" || echo "!! summarize.py failed" | tee -a "$out/failures.txt"
+  cat "$out/tables.md"
+  echo "== done in $(( $(date +%s) - start )) s; results in $out"
+  [ -s "$out/failures.txt" ] && { cat "$out/failures.txt"; exit 1; }
+  exit 0
+fi
 
 echo "== openssl speed -seconds 5 ecdsap256; load before: $(load)" | tee -a "$out/load.txt"
 openssl speed -seconds 5 ecdsap256 > "$out/openssl.txt" 2>&1 || true

@@ -111,7 +111,13 @@ def dur(ns):
 
 kinds = ["repeated", "neverSeen", "garbage", "wrongAudience", "expired"]
 adapters = [("servletFilter", "IapFilter alone"), ("iapSecurityChain", "starter's Spring Security chain"),
-            ("resourceServerChain", "resource-server chain (spring-cloud-gcp)")]
+            ("resourceServerChain", "resource-server chain (spring-cloud-gcp)"),
+            ("webFilter", "reactive IapWebFilter (bounded-elastic, as shipped)"),
+            ("webFilterInline", "reactive IapWebFilter verifying inline"),
+            ("reactiveSecurityChain", "starter's reactive Security chain"),
+            ("reactiveResourceServerChain", "reactive resource server")]
+chains = [("iapSecurityChain", "resourceServerChain", "servlet"),
+          ("reactiveSecurityChain", "reactiveResourceServerChain", "reactive")]
 if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in kinds):
     print()
     print("Per request through each adapter: time per call on its thread at the median iteration"
@@ -132,7 +138,8 @@ if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in 
                 span = f", {fmt(float(pct['0.0']))}–{fmt(float(pct['100.0']))}" if "0.0" in pct else ""
                 row.append(f"{dur(ns)} ({fmt(median(rec))}/s{span}), {alloc:,.0f} B")
             print(f"| {k} | {label} | " + " | ".join(row) + " |")
-    for b, label in [("mockExchangeOnly", "mock exchange, no adapter"), ("verifyRepeated", "bare verify() hit + app"),
+    for b, label in [("mockExchangeOnly", "mock exchange, no adapter"),
+                     ("reactiveExchangeOnly", "reactive exchange, no adapter"), ("verifyRepeated", "bare verify() hit + app"),
                      ("verifyGarbage", "bare verify(): garbage"), ("verifyWrongAudience", "bare verify(): wrong audience"),
                      ("verifyExpired", "bare verify(): expired")]:
         row = []
@@ -161,9 +168,10 @@ if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in 
         return f"{dur(f - v)}, {f_b - v_b:,.0f} B"
 
     derived("IapFilter above bare verify() hit, repeated (target ≤ 2 µs, ≤ 2 KB)", over_verify)
-    for k in ("neverSeen", "repeated"):
-        derived(f"resource-server chain ÷ starter's chain, {k} (time per call)",
-                lambda r, t, k=k: f"{per_call(r[f'AdapterBenchmark.resourceServerChain[{k}]'], t)[0] / per_call(r[f'AdapterBenchmark.iapSecurityChain[{k}]'], t)[0]:.1f}×")
+    for iap, rs, stack in chains:
+        for k in ("neverSeen", "repeated"):
+            derived(f"{stack} resource-server chain ÷ starter's chain, {k} (time per call)",
+                    lambda r, t, k=k, iap=iap, rs=rs: f"{per_call(r[f'AdapterBenchmark.{rs}[{k}]'], t)[0] / per_call(r[f'AdapterBenchmark.{iap}[{k}]'], t)[0]:.1f}×")
     for a, label in adapters:
         for k in ("garbage", "wrongAudience", "expired"):
             derived(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
@@ -188,7 +196,7 @@ for label in ("jdk17", "jdk25"):
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
-                m = re.match(r"\|\s*(.+?)\s*\|\s*([\d.]+) (us|ns)\s*\|", line)
+                m = re.match(r"\|\s*(.+?)\s*\|\s*([\d.]+) (us|ns)\s*\|", line)  # best round
                 if m:
                     cpu.setdefault(label, {})[m.group(1)] = float(m.group(2)) * (1000 if m.group(3) == "us" else 1)
 if any("Adapter servletFilter repeated" in c for c in cpu.values()):
@@ -210,9 +218,13 @@ if any("Adapter servletFilter repeated" in c for c in cpu.values()):
 
     cpu_row("IapFilter above bare verify() hit, repeated (target ≤ 2 µs)",
             lambda c: dur(c["Adapter servletFilter repeated"] - c["Adapter baseline verifyRepeated"]))
-    for k in ("neverSeen", "repeated"):
-        cpu_row(f"resource-server chain ÷ starter's chain, {k}",
-                lambda c, k=k: f"{c[f'Adapter resourceServerChain {k}'] / c[f'Adapter iapSecurityChain {k}']:.1f}×")
+    for iap, rs, stack in chains:
+        for k in ("neverSeen", "repeated"):
+            cpu_row(f"{stack} resource-server chain ÷ starter's chain, {k}",
+                    lambda c, k=k, iap=iap, rs=rs: f"{c[f'Adapter {rs} {k}'] / c[f'Adapter {iap} {k}']:.1f}×")
+    for k in ("garbage", "wrongAudience", "expired"):
+        cpu_row(f"ES256 check ÷ bare verify() rejecting {k} (target ≥ 50×)",
+                lambda c, k=k: f"{c['Signature es256'] / c['Adapter baseline verify' + k[0].upper() + k[1:]]:.0f}×")
     for a, label in adapters:
         for k in ("garbage", "wrongAudience", "expired"):
             cpu_row(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",

@@ -2,7 +2,8 @@ package io.github.iapverifier.internal;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -24,16 +25,8 @@ public final class Json {
    *     unique member names)
    */
   public static Map<String, Object> parseObject(byte[] utf8) {
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(utf8))
-              .toString();
-    } catch (CharacterCodingException e) {
+    String text = isAscii(utf8) ? new String(utf8, StandardCharsets.ISO_8859_1) : strictUtf8(utf8);
+    if (text == null) {
       return null;
     }
     if (!startsWithObject(text)) {
@@ -47,6 +40,32 @@ public final class Json {
     } catch (ParseException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** Every byte below 0x80: Latin-1 then decodes exactly, in one copy (IAP's JSON is ASCII). */
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Decodes UTF-8, or returns null for malformed input; reports, never throws, on bad input. */
+  private static String strictUtf8(byte[] utf8) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    // UTF-8 never gives more chars than bytes, so the buffer cannot overflow.
+    CharBuffer chars = CharBuffer.allocate(utf8.length);
+    if (decoder.decode(ByteBuffer.wrap(utf8), chars, true).isError()
+        || decoder.flush(chars).isError()) {
+      return null;
+    }
+    return chars.flip().toString();
   }
 
   private static boolean startsWithObject(String text) {

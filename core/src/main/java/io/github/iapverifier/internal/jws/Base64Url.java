@@ -1,5 +1,6 @@
 package io.github.iapverifier.internal.jws;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
@@ -7,14 +8,29 @@ import org.jspecify.annotations.Nullable;
 /** Unpadded base64url (RFC 4648 section 5) with one spelling per value. */
 final class Base64Url {
 
+  /** Which ASCII codes are in the alphabet; a lookup, as every character of a token is tested. */
+  private static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      ALPHABET[c] = true;
+      ALPHABET[c + ('a' - 'A')] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      ALPHABET[c] = true;
+    }
+    ALPHABET['-'] = true;
+    ALPHABET['_'] = true;
+  }
+
   private Base64Url() {}
 
   static boolean isAlphabet(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '_';
+    return c < 128 && ALPHABET[c];
+  }
+
+  static boolean isAlphabet(byte b) {
+    return b >= 0 && ALPHABET[b];
   }
 
   private static int value(byte c) {
@@ -42,7 +58,13 @@ final class Base64Url {
       return null;
     }
     try {
-      return Base64.getUrlDecoder().decode(Arrays.copyOfRange(ascii, from, to));
+      // Decoded straight from the token's bytes (a heap buffer's array is read in place): only
+      // the output is allocated, sized exactly for unpadded input.
+      ByteBuffer decoded = Base64.getUrlDecoder().decode(ByteBuffer.wrap(ascii, from, to - from));
+      byte[] bytes = decoded.array();
+      return decoded.remaining() == bytes.length
+          ? bytes
+          : Arrays.copyOfRange(bytes, decoded.position(), decoded.limit());
     } catch (IllegalArgumentException e) {
       return null;
     }

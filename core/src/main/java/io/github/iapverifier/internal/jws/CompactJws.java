@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CompactJws {
 
+  private static final HeaderCache HEADERS = new HeaderCache();
+
   private final byte[] ascii;
   private final int firstDot;
   private final int secondDot;
@@ -47,11 +49,14 @@ public final class CompactJws {
       throw malformed(
           "the assertion is " + length + " characters long; at most " + maxLength + " accepted");
     }
+    // One copy, checked byte by byte: a character above U+00FF becomes '?', which is not in the
+    // alphabet, so every character that is not ASCII is rejected, and what is kept is exact.
+    byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     int firstDot = -1;
     int secondDot = -1;
-    for (int i = 0; i < length; i++) {
-      char c = token.charAt(i);
-      if (c == '.') {
+    for (int i = 0; i < ascii.length; i++) {
+      byte b = ascii[i];
+      if (b == '.') {
         if (firstDot < 0) {
           firstDot = i;
         } else if (secondDot < 0) {
@@ -59,26 +64,27 @@ public final class CompactJws {
         } else {
           throw malformed("the assertion has more than three segments");
         }
-      } else if (!Base64Url.isAlphabet(c)) {
+      } else if (!Base64Url.isAlphabet(b)) {
         throw malformed(
-            "the assertion contains a character outside unpadded base64url at index " + i);
+            "the assertion contains a character outside unpadded base64url at index "
+                + firstOutsideAlphabet(token));
       }
     }
     if (secondDot < 0) {
       throw malformed("the assertion is not a compact JWS of three segments");
     }
-    // Latin-1 is exact here: every character was checked to be ASCII.
-    return new CompactJws(token.getBytes(StandardCharsets.ISO_8859_1), firstDot, secondDot);
+    return new CompactJws(ascii, firstDot, secondDot);
   }
 
   /**
-   * Decodes the JOSE header.
+   * Decodes the JOSE header, or finds it decoded already for a token with the same header segment.
    *
-   * @return its members, never null
+   * @return its members, unmodifiable, never null
    * @throws IapVerificationException {@link Reason#MALFORMED} if it is not one JSON object
    */
   public Map<String, Object> header() {
-    return json(0, firstDot, "header");
+    Map<String, Object> header = HEADERS.get(ascii, firstDot);
+    return header != null ? header : HEADERS.put(ascii, firstDot, json(0, firstDot, "header"));
   }
 
   /**
@@ -126,6 +132,15 @@ public final class CompactJws {
           "the assertion's " + part + " is not base64url-encoded JSON object with unique members");
     }
     return map;
+  }
+
+  /** The index of the first character that is neither a dot nor base64url; only on rejection. */
+  private static int firstOutsideAlphabet(String token) {
+    int i = 0;
+    while (i < token.length() && (token.charAt(i) == '.' || Base64Url.isAlphabet(token.charAt(i)))) {
+      i++;
+    }
+    return i;
   }
 
   private static IapVerificationException malformed(String message) {
