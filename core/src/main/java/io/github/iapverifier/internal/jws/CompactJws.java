@@ -49,14 +49,11 @@ public final class CompactJws {
       throw malformed(
           "the assertion is " + length + " characters long; at most " + maxLength + " accepted");
     }
-    // One copy, checked byte by byte: a character above U+00FF becomes '?', which is not in the
-    // alphabet, so every character that is not ASCII is rejected, and what is kept is exact.
-    byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     int firstDot = -1;
     int secondDot = -1;
-    for (int i = 0; i < ascii.length; i++) {
-      byte b = ascii[i];
-      if (b == '.') {
+    for (int i = 0; i < length; i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
         if (firstDot < 0) {
           firstDot = i;
         } else if (secondDot < 0) {
@@ -64,16 +61,16 @@ public final class CompactJws {
         } else {
           throw malformed("the assertion has more than three segments");
         }
-      } else if (!Base64Url.isAlphabet(b)) {
+      } else if (!Base64Url.isAlphabet(c)) {
         throw malformed(
-            "the assertion contains a character outside unpadded base64url at index "
-                + firstOutsideAlphabet(token));
+            "the assertion contains a character outside unpadded base64url at index " + i);
       }
     }
     if (secondDot < 0) {
       throw malformed("the assertion is not a compact JWS of three segments");
     }
-    return new CompactJws(ascii, firstDot, secondDot);
+    // Latin-1 is exact here: every character was checked to be ASCII.
+    return new CompactJws(token.getBytes(StandardCharsets.ISO_8859_1), firstDot, secondDot);
   }
 
   /**
@@ -132,15 +129,6 @@ public final class CompactJws {
           "the assertion's " + part + " is not base64url-encoded JSON object with unique members");
     }
     return map;
-  }
-
-  /** The index of the first character that is neither a dot nor base64url; only on rejection. */
-  private static int firstOutsideAlphabet(String token) {
-    int i = 0;
-    while (i < token.length() && (token.charAt(i) == '.' || Base64Url.isAlphabet(token.charAt(i)))) {
-      i++;
-    }
-    return i;
   }
 
   private static IapVerificationException malformed(String message) {
