@@ -27,11 +27,24 @@ public final class Text {
    * @return the printable form, never null
    */
   public static String printable(String s, int limit) {
+    if (s.length() <= limit && isPrintable(s)) {
+      return s; // the common case (key ids, audiences): nothing to replace or cut, no copy
+    }
     StringBuilder b = new StringBuilder(Math.min(s.length(), limit));
     for (int i = 0; i < s.length() && i < limit; i++) {
       char c = s.charAt(i);
       b.append(c >= 0x20 && c < 0x7f ? c : '?');
     }
     return s.length() > limit ? b.append("...").toString() : b.toString();
+  }
+
+  private static boolean isPrintable(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

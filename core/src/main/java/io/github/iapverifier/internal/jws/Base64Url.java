@@ -8,14 +8,29 @@ import org.jspecify.annotations.Nullable;
 /** Unpadded base64url (RFC 4648 section 5) with one spelling per value. */
 final class Base64Url {
 
+  /** Which ASCII codes are in the alphabet: a lookup, as every character of a token is tested. */
+  private static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      ALPHABET[c] = true;
+      ALPHABET[Character.toLowerCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      ALPHABET[c] = true;
+    }
+    ALPHABET['-'] = true;
+    ALPHABET['_'] = true;
+  }
+
   private Base64Url() {}
 
   static boolean isAlphabet(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '_';
+    return c < ALPHABET.length && ALPHABET[c];
+  }
+
+  static boolean isAlphabet(byte b) {
+    return b >= 0 && ALPHABET[b];
   }
 
   private static int value(byte c) {
