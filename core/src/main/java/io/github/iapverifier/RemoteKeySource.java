@@ -173,6 +173,20 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     private Builder() {}
 
     /**
+     * Sets which keys of the JWKS are kept: {@code ES256} (EC P-256, the default: Google IAP, AWS
+     * ALB, Pomerium) or {@code RS256} (RSA of at least 2048 bits: Cloudflare Access, Pomerium with
+     * an RSA key). A verifier built for a proxy sets its own algorithm over this one.
+     *
+     * @param algorithm {@code ES256} or {@code RS256}, not null
+     * @return this builder
+     * @throws IllegalArgumentException for any other algorithm
+     */
+    public Builder algorithm(String algorithm) {
+      draft.algorithm(algorithm);
+      return this;
+    }
+
+    /**
      * Sets where keys are fetched from. Default {@value RemoteKeySource#DEFAULT_JWKS_URI}.
      *
      * @param jwksUri an absolute http or https URI without user-info, not null
@@ -327,17 +341,21 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return the source; close it when done
      */
     public RemoteKeySource build() {
-      return build(null, Clock.systemUTC(), IapEventListener.NONE);
+      return build(null, null, Clock.systemUTC(), IapEventListener.NONE);
     }
 
     /**
-     * Builds for a verifier without changing this builder: the verifier's URI replaces this one
-     * when set, its clock and listener apply where this builder set none.
+     * Builds for a verifier without changing this builder: the verifier's URI (when set) and
+     * algorithm replace this one's, its clock and listener apply where this builder set none.
      */
     RemoteKeySource build(
-        @Nullable URI uriOverride, Clock defaultClock, IapEventListener defaultListener) {
+        @Nullable URI uriOverride,
+        @Nullable String algorithm,
+        Clock defaultClock,
+        IapEventListener defaultListener) {
       return new RemoteKeySource(
-          new RefreshingKeySource(draft.build(uriOverride, defaultClock, defaultListener)));
+          new RefreshingKeySource(
+              draft.build(uriOverride, algorithm, defaultClock, defaultListener)));
     }
   }
 }

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 
 /**
  * Fetches a key set over HTTP under {@link HttpGet}'s rules (one deadline, a body size limit,
- * redirects only within the configured origin) and keeps only EC P-256 signing keys. Thread-safe;
- * used by one fetch thread at a time.
+ * redirects only within the configured origin) and keeps only the signing keys of one algorithm.
+ * Thread-safe; used by one fetch thread at a time.
  */
 final class KeySetFetcher {
 
@@ -28,6 +28,7 @@ final class KeySetFetcher {
 
   private final URI uri;
   private final HttpGet http;
+  private final String algorithm;
   private final Logger log;
   private final Set<String> reportedSkips = ConcurrentHashMap.newKeySet();
 
@@ -37,10 +38,12 @@ final class KeySetFetcher {
       Duration connectTimeout,
       Duration requestTimeout,
       int maxBytes,
+      String algorithm,
       Logger log) {
     this.uri = uri;
     this.http =
         new HttpGet(uri, client, connectTimeout, requestTimeout, maxBytes, "application/json", log);
+    this.algorithm = algorithm;
     this.log = log;
   }
 
@@ -55,7 +58,7 @@ final class KeySetFetcher {
   private Map<String, IapSigningKey> keys(byte[] body) throws IOException {
     Jwks jwks;
     try {
-      jwks = Jwks.parse(new String(body, StandardCharsets.UTF_8));
+      jwks = Jwks.parse(new String(body, StandardCharsets.UTF_8), algorithm);
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed key set: " + e.getMessage());
     }
@@ -66,7 +69,11 @@ final class KeySetFetcher {
     }
     if (jwks.keys().isEmpty()) {
       throw new IOException(
-          "the key set holds no usable EC P-256 signing key (skipped: " + jwks.skipped() + ")");
+          "the key set holds no usable "
+              + ("ES256".equals(algorithm) ? "EC P-256" : "RSA (RS256)")
+              + " signing key (skipped: "
+              + jwks.skipped()
+              + ")");
     }
     return jwks.keys();
   }

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxStaleness how long past expiry the last good keys serve while fetches fail
  * @param clock the clock of cache times
  * @param listener the observer of fetches and keys
+ * @param algorithm the algorithm whose keys are kept, {@code ES256} or {@code RS256}
  */
 public record KeySourceSettings(
     URI uri,
@@ -41,7 +42,8 @@ public record KeySourceSettings(
     Duration forcedRefreshInterval,
     Duration maxStaleness,
     Clock clock,
-    IapEventListener listener) {
+    IapEventListener listener,
+    String algorithm) {
 
   /**
    * The settings being collected by the public builder: each setter checks its value and fails with
@@ -62,6 +64,7 @@ public record KeySourceSettings(
     private Duration maxStaleness = Builder.DEFAULT_MAX_STALENESS;
     private @Nullable Clock clock;
     private @Nullable IapEventListener listener;
+    private String algorithm = "ES256";
 
     /** Starts from the public defaults ({@link Builder}'s constants). */
     public Draft() {}
@@ -137,6 +140,11 @@ public record KeySourceSettings(
       this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** Sets the algorithm whose keys are kept, {@code ES256} or {@code RS256}. */
+    public void algorithm(String algorithm) {
+      this.algorithm = Jwks.algorithm(Objects.requireNonNull(algorithm, "algorithm"));
+    }
+
     /** Sets the listener, not null. */
     public void listener(IapEventListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -146,12 +154,16 @@ public record KeySourceSettings(
      * Returns the settings without changing this draft.
      *
      * @param uriOverride a URI that replaces this draft's, or null
+     * @param algorithmOverride an algorithm that replaces this draft's, or null
      * @param defaultClock the clock unless this draft has one
      * @param defaultListener the listener unless this draft has one
      * @return the settings
      */
     public KeySourceSettings build(
-        @Nullable URI uriOverride, Clock defaultClock, IapEventListener defaultListener) {
+        @Nullable URI uriOverride,
+        @Nullable String algorithmOverride,
+        Clock defaultClock,
+        IapEventListener defaultListener) {
       return new KeySourceSettings(
           uriOverride != null ? uriOverride : uri,
           httpClient,
@@ -165,7 +177,8 @@ public record KeySourceSettings(
           forcedRefreshInterval,
           maxStaleness,
           clock != null ? clock : defaultClock,
-          listener != null ? listener : defaultListener);
+          listener != null ? listener : defaultListener,
+          algorithmOverride != null ? algorithmOverride : algorithm);
     }
 
     private static Duration positive(Duration d, String name) {
