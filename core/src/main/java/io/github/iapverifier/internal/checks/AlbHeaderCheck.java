@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The JOSE header of an AWS ALB assertion, where ALB puts what other proxies put in the payload:
  * the pinned algorithm and key id ({@link HeaderCheck}), then {@code signer} (the ARN of the load
- * balancer) among the configured ones, {@code client} (the OIDC client id) among the configured
- * ones when any are, and {@code iss} among the configured issuers when any are. AWS requires the
- * signer check: any load balancer in the region signs with the same published keys. Immutable and
- * thread-safe.
+ * balancer) among the configured ones and {@code client} (the OIDC client id) among the configured
+ * ones when any are; separately, {@code iss} among the configured issuers when any are. AWS
+ * requires the signer check: any load balancer in the region signs with the same published keys.
+ * Immutable and thread-safe.
  *
  * @param signers the accepted load balancer ARNs, not empty
  * @param clients the accepted client ids; empty accepts any
@@ -30,8 +30,7 @@ public record AlbHeaderCheck(Set<String> signers, Set<String> clients, Set<Strin
    * @param header the decoded JOSE header, not null
    * @return the {@code kid}
    * @throws IapVerificationException as {@link HeaderCheck#keyId}, and {@link Reason#WRONG_SIGNER}
-   *     for a signer or client not configured, {@link Reason#WRONG_ISSUER} for an issuer not
-   *     configured, {@link Reason#MALFORMED} when one of them is not a string
+   *     for a signer or client not configured, {@link Reason#MALFORMED} when one is not a string
    */
   public String keyId(Map<String, Object> header) {
     String kid = BASE.keyId(header);
@@ -57,18 +56,29 @@ public record AlbHeaderCheck(Set<String> signers, Set<String> clients, Set<Strin
                 + "; the load balancer authenticated the user for another OIDC client");
       }
     }
-    if (!issuers.isEmpty()) {
-      String iss = string(header, "iss");
-      if (iss == null || !issuers.contains(iss)) {
-        throw new IapVerificationException(
-            Reason.WRONG_ISSUER,
-            (iss == null ? "the assertion names no issuer" : "issuer '" + printable(iss) + "'")
-                + " is not one of "
-                + issuers
-                + "; the user was authenticated by another identity provider");
-      }
-    }
     return kid;
+  }
+
+  /**
+   * Checks {@code iss}, which ALB puts in the header, when issuers are configured.
+   *
+   * @param header the decoded JOSE header, not null
+   * @throws IapVerificationException {@link Reason#WRONG_ISSUER} for an issuer not configured,
+   *     {@link Reason#MALFORMED} when it is not a string
+   */
+  public void issuer(Map<String, Object> header) {
+    if (issuers.isEmpty()) {
+      return;
+    }
+    String iss = string(header, "iss");
+    if (iss == null || !issuers.contains(iss)) {
+      throw new IapVerificationException(
+          Reason.WRONG_ISSUER,
+          (iss == null ? "the assertion names no issuer" : "issuer '" + printable(iss) + "'")
+              + " is not one of "
+              + issuers
+              + "; the user was authenticated by another identity provider");
+    }
   }
 
   private static @Nullable String string(Map<String, Object> header, String name) {
