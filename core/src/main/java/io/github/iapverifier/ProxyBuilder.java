@@ -5,8 +5,11 @@ import io.github.iapverifier.internal.verify.ProxyRules;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -117,6 +120,15 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
     return self();
   }
 
+  /** Adds each item, checked (and possibly normalised) by {@code check}, to {@code into}. */
+  B addChecked(
+      Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
+    for (String item : Objects.requireNonNull(items, name)) {
+      into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
+    }
+    return self();
+  }
+
   /** Sets where the default key source fetches keys; checked as every key URI is. */
   B keysUri(URI uri) {
     this.keysUri = JwksUri.check(uri);
@@ -140,8 +152,7 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
     }
     RemoteKeySource.Builder r = remote != null ? remote : RemoteKeySource.builder();
     RemoteKeySource source =
-        r.build(
-            keysUri != null ? keysUri : defaultJwksUri, rules.algorithm(), clock, listener);
+        r.build(keysUri != null ? keysUri : defaultJwksUri, rules.algorithm(), clock, listener);
     return new IapVerifier(rules, audiences, this, source, source);
   }
 }
