@@ -74,13 +74,7 @@ class PomeriumVerifierTest {
   }
 
   private static Map<String, Object> with(String name, Object value) {
-    Map<String, Object> claims = claims();
-    if (value == null) {
-      claims.remove(name);
-    } else {
-      claims.put(name, value);
-    }
-    return claims;
+    return TestProxyTokens.with(claims(), name, value);
   }
 
   // ---- identity
