@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
 
 /** The rules for where keys may come from: the configured URI, and redirects within its origin. */
 public final class JwksUri {
@@ -22,7 +23,20 @@ public final class JwksUri {
    * @throws IllegalArgumentException naming {@code jwksUri}, without echoing user-info
    */
   public static URI check(URI uri) {
-    Objects.requireNonNull(uri, "jwksUri");
+    return check(uri, "jwksUri", "https://www.gstatic.com/iap/verify/public_key-jwk");
+  }
+
+  /**
+   * {@link #check(URI)} for a setting of another name.
+   *
+   * @param uri the URI, not null
+   * @param setting the setting's name, for messages
+   * @param example a valid value, for messages
+   * @return the URI
+   * @throws IllegalArgumentException naming the setting, without echoing user-info
+   */
+  public static URI check(URI uri, String setting, String example) {
+    Objects.requireNonNull(uri, setting);
     String scheme = uri.getScheme();
     String userInfo = uri.getRawUserInfo();
     if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
@@ -31,8 +45,10 @@ public final class JwksUri {
       String shown =
           userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "***@");
       throw new IllegalArgumentException(
-          "jwksUri must be an absolute http(s) URI without user-info, such as"
-              + " https://www.gstatic.com/iap/verify/public_key-jwk, got '"
+          setting
+              + " must be an absolute http(s) URI without user-info, such as "
+              + example
+              + ", got '"
               + Text.printable(shown)
               + "'");
     }
@@ -56,6 +72,23 @@ public final class JwksUri {
             || h.equals("[::1]")
             || IPV4_LOOPBACK.matcher(h).matches();
     return !loopback;
+  }
+
+  /**
+   * Logs, once per source, that keys from this URI travel without TLS beyond this machine.
+   *
+   * @param uri a URI that passed {@link #check}
+   * @param whose whose keys, for the message, such as {@code IAP}
+   * @param log the source's logger
+   */
+  public static void warnIfPlainHttp(URI uri, String whose, Logger log) {
+    if (plainHttpOffHost(uri)) {
+      log.warn(
+          "{} keys are fetched over plain http from {}: keys fetched without TLS can be swapped"
+              + " in transit; use https (plain http is meant for a local emulator on loopback)",
+          whose,
+          uri);
+    }
   }
 
   static boolean sameOrigin(URI a, URI b) {

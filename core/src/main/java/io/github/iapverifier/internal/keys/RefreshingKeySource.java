@@ -57,15 +57,16 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
    */
   public RefreshingKeySource(KeySourceSettings s) {
     this.uri = s.uri();
-    if (JwksUri.plainHttpOffHost(uri)) {
-      log.warn(
-          "IAP keys are fetched over plain http from {}: keys fetched without TLS can be swapped"
-              + " in transit; use https (plain http is meant for a local emulator on loopback)",
-          uri);
-    }
+    JwksUri.warnIfPlainHttp(uri, "IAP", log);
     this.fetcher =
         new KeySetFetcher(
-            uri, s.httpClient(), s.connectTimeout(), s.requestTimeout(), s.maxBytes(), log);
+            uri,
+            s.httpClient(),
+            s.connectTimeout(),
+            s.requestTimeout(),
+            s.maxBytes(),
+            s.algorithm(),
+            log);
     this.cacheControl =
         new CacheControl(s.minTtl().toMillis(), s.maxTtl().toMillis(), s.defaultTtl().toMillis());
     this.requestTimeout = s.requestTimeout();
