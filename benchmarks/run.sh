@@ -10,7 +10,8 @@
 #                                8 s rotation stress; for CI, ~1 min with the jar built (~2 min
 #                                on a loaded machine); judges nothing but "runs and verifies"
 #   benchmarks/run.sh --adapters the per-request table only (AdapterBenchmark, its baselines, the
-#                                ES256 check, never-seen and cache-hit verify): JDK 17 and 25, 1
+#                                per-proxy ProxyBenchmark, the ES256 check, never-seen and
+#                                cache-hit verify): JDK 17 and 25, 1
 #                                thread on every assertion kind, 2 threads on repeated and
 #                                never-seen, shorter iterations, then CpuTimePerOp on the same
 #                                cases; ~35 min on the loaded 2-core machine
@@ -104,13 +105,13 @@ run_jmh() { # label java threads [JMH arguments...]
 
 cpu_args=()
 if [ "$mode" = adapters ]; then
-  only='Adapter|SignatureBenchmark.es256$|NeverSeenBenchmark.iapVerifier$|CacheHitBenchmark.iapVerifier$'
+  only='Adapter|ProxyBenchmark|SignatureBenchmark.es256$|NeverSeenBenchmark.iapVerifier$|CacheHitBenchmark.iapVerifier$'
   for threads in 1 2; do
     kinds=(); [ "$threads" = 2 ] && kinds=(-p assertion=repeated,neverSeen)
     run_jmh jdk17 "$JDK17" "$threads" "${kinds[@]}" "$only"
     if [ -n "$JDK25" ]; then run_jmh jdk25 "$JDK25" "$threads" "${kinds[@]}" "$only"; fi
   done
-  cpu_args=(--only='Adapter|Signature es256$|NeverSeen iapVerifier|CacheHit iapVerifier')
+  cpu_args=(--only='Adapter|Proxy|Signature es256$|NeverSeen iapVerifier|CacheHit iapVerifier')
 else
   for threads in 1 2; do
     run_jmh jdk17 "$JDK17" "$threads"

@@ -177,6 +177,29 @@ if any(f"AdapterBenchmark.servletFilter[{k}]" in runs[c] for c in cols for k in 
             derived(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
                     lambda r, t, a=a, k=k: f"{per_call(r['SignatureBenchmark.es256'], t)[0] / per_call(r[f'AdapterBenchmark.{a}[{k}]'], t)[0]:.0f}×")
 
+proxies = ["googleIap", "cloudflareAccess", "awsAlb", "pomerium"]
+if any(k.startswith("ProxyBenchmark.") for c in cols for k in runs[c]):
+    print()
+    print("Per proxy, iap-verifier ÷ nimbus DefaultJWTProcessor with the proxy's keys (JMH, median"
+          " iterations, per call on its thread; B/op):")
+    print()
+    print("| proxy | assertion | " + " | ".join(f"{j} t{t}" for j, t in cols) + " |")
+    print("|---|---|" + "---|" * len(cols))
+    for p in proxies:
+        for k in ("neverSeen", "repeated"):
+            row = []
+            for c in cols:
+                r = runs[c]
+                ours = r.get(f"ProxyBenchmark.iapVerifier[{p},{k}]") or r.get(f"ProxyBenchmark.iapVerifier[{k},{p}]")
+                peer = r.get(f"ProxyBenchmark.nimbus[{p},{k}]") or r.get(f"ProxyBenchmark.nimbus[{k},{p}]")
+                if not ours or not peer:
+                    row.append("–")
+                    continue
+                o, ob = per_call(ours, c[1])
+                n, nb = per_call(peer, c[1])
+                row.append(f"{dur(o)} vs {dur(n)}: {n / o:.1f}×; {ob:,.0f} vs {nb:,.0f} B")
+            print(f"| {p} | {k} | " + " | ".join(row) + " |")
+
 ossl = os.path.join(folder, "openssl.txt")
 if os.path.exists(ossl):
     with open(ossl) as f:
@@ -229,6 +252,10 @@ if any("Adapter servletFilter repeated" in c for c in cpu.values()):
         for k in ("garbage", "wrongAudience", "expired"):
             cpu_row(f"ES256 check ÷ {label} rejecting {k} (target ≥ 50×)",
                     lambda c, a=a, k=k: f"{c['Signature es256'] / c[f'Adapter {a} {k}']:.0f}×")
+    for p in proxies:
+        for k in ("neverSeen", "repeated"):
+            cpu_row(f"nimbus ÷ iap-verifier, {p} {k}",
+                    lambda c, p=p, k=k: f"{c[f'Proxy {p} {k} nimbus'] / c[f'Proxy {p} {k} iapVerifier']:.1f}×")
     for v in ("combG_wnaf8Q", "combG_wnaf12Q", "combG_combQ"):
         cpu_row(f"Precomputation {v} ÷ es256 default (CPU time; < 1 is faster)",
                 lambda c, v=v: f"{c[f'Precomputation {v}'] / c['Signature es256']:.2f}")

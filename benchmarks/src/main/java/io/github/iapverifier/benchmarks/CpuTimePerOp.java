@@ -9,10 +9,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.security.Signature;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwt.consumer.JwtConsumer;
@@ -20,8 +23,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * A cross-check of the JMH figures that holds on a busy machine: the CPU time the calling thread
- * spends per operation ({@link ThreadMXBean#getCurrentThreadCpuTime()}), which other processes
- * competing for the cores do not inflate the way they inflate wall-clock throughput. The same
+ * spends per operation ({@link ThreadMXBean#getCurrentThreadCpuTime()}), plus that of Reactor's
+ * bounded-elastic threads (to which the reactive filter hands each verification), which other
+ * processes competing for the cores do not inflate the way they inflate wall-clock time. The same
  * verifiers, tokens and String copies as the JMH benchmarks; the best of several rounds after
  * warm-up is reported, with the garbage collector's time per operation over all rounds beside it
  * (collection runs on other threads, so the thread's CPU time alone leaves it out; on one busy core
@@ -34,7 +38,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * whether a target is met when the load average says the JMH run was disturbed, not instead of
  * JMH.
  *
- * <p>After the verifiers it measures {@link PrecomputationBenchmark}'s variants and, unless the
+ * <p>After the verifiers it measures {@link PrecomputationBenchmark}'s variants, {@link
+ * ProxyBenchmark}'s cases and, unless the
  * argument {@code --no-adapters} is given, each case of {@link AdapterBenchmark} and {@link
  * AdapterBaselineBenchmark} (one request at a time through each adapter, on mock requests).
  *
@@ -149,8 +154,29 @@ public final class CpuTimePerOp {
           return caffeine.getIfPresent(s);
         });
     precomputation(fast);
+    proxies(fast, slow);
     if (adapters) {
       adapters(fast, slow);
+    }
+  }
+
+  /** {@link ProxyBenchmark}: each proxy's verifier and nimbus, never-seen and repeated. */
+  private static void proxies(int fast, int slow) throws Exception {
+    for (String proxy : new String[] {"googleIap", "cloudflareAccess", "awsAlb", "pomerium"}) {
+      for (String kind : new String[] {"neverSeen", "repeated"}) {
+        String label = "Proxy " + proxy + " " + kind + " ";
+        if (!selected(label + "iapVerifier") && !selected(label + "nimbus")) {
+          continue;
+        }
+        ProxyBenchmark b = new ProxyBenchmark();
+        b.proxy = proxy;
+        b.assertion = kind;
+        b.setUp();
+        ProxyBenchmark.Cursor c = new ProxyBenchmark.Cursor();
+        measure(label + "iapVerifier", "repeated".equals(kind) ? 300_000 : fast, i -> b.iapVerifier(c));
+        measure(label + "nimbus", slow, i -> b.nimbus(c));
+        b.tearDown();
+      }
     }
   }
 
@@ -242,9 +268,9 @@ public final class CpuTimePerOp {
     int rounds = 5;
     double[] ns = new double[rounds];
     for (int round = 0; round < rounds; round++) {
-      long t0 = THREADS.getCurrentThreadCpuTime();
+      Map<Long, Long> t0 = cpuTimes();
       loop(n, op);
-      ns[round] = (double) (THREADS.getCurrentThreadCpuTime() - t0) / n;
+      ns[round] = (double) spent(t0, cpuTimes()) / n;
     }
     double gcPerKiloOp = (gcMillis() - gc0) * 1000.0 / ((double) n * rounds);
     Arrays.sort(ns);
@@ -267,6 +293,32 @@ public final class CpuTimePerOp {
     return ns >= 10_000
         ? String.format(Locale.ROOT, "%.1f us", ns / 1000)
         : String.format(Locale.ROOT, "%.0f ns", ns);
+  }
+
+  /**
+   * CPU time so far of this thread and of Reactor's bounded-elastic threads, where the reactive
+   * filter as shipped verifies (and the rest of the chain runs): by thread id.
+   */
+  private static Map<Long, Long> cpuTimes() {
+    Map<Long, Long> times = new HashMap<>();
+    times.put(Thread.currentThread().getId(), THREADS.getCurrentThreadCpuTime());
+    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("boundedElastic")) {
+        times.put(info.getThreadId(), THREADS.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return times;
+  }
+
+  /** CPU time spent between two snapshots; a thread started in between counts from zero. */
+  private static long spent(Map<Long, Long> before, Map<Long, Long> after) {
+    long total = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      if (e.getValue() >= 0) {
+        total += e.getValue() - Math.max(0, before.getOrDefault(e.getKey(), 0L));
+      }
+    }
+    return total;
   }
 
   private static void loop(int n, Op op) throws Exception {
