@@ -26,17 +26,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * A servlet filter that lets a request through only if it carries a valid IAP assertion (header
- * {@value IapVerifier#HEADER}), and tells the application who the user is. It runs the shared
+ * A servlet filter that lets a request through only if it carries a valid assertion of the
+ * verifier's identity-aware proxy (header {@link IapVerifier#header()}: {@value IapVerifier#HEADER}
+ * for Google IAP, {@code Cf-Access-Jwt-Assertion} for Cloudflare Access, {@code x-amzn-oidc-data}
+ * for AWS ALB, {@code X-Pomerium-Jwt-Assertion} for Pomerium), and tells the application who the
+ * user is. It runs the shared
  * request pipeline ({@link IapRequestPipeline}, on the servlet API {@link IapServletPipeline}), so
  * it answers every case as the Spring Boot starter does, with or without Spring Security.
  *
  * <p>On success the request passes on wrapped: {@code getUserPrincipal()} is an {@link
  * IapPrincipal} (name = email), {@code getRemoteUser()} is the email, {@code getAuthType()} is
  * {@value #AUTH_TYPE}, the {@link IapIdentity} is the request attribute {@link #IDENTITY_ATTRIBUTE}
- * (also {@link #identity(ServletRequest)}), and the unsigned legacy headers {@code
- * x-goog-authenticated-user-email} / {@code -id} report the verified identity in IAP's {@code
- * accounts.google.com:} format, whatever the client sent in them.
+ * (also {@link #identity(ServletRequest)}), and the proxies' unsigned identity headers ({@code
+ * x-goog-authenticated-user-email} / {@code -id} in IAP's {@code accounts.google.com:} format,
+ * {@code Cf-Access-Authenticated-User-Email}, {@code x-amzn-oidc-identity}, {@code
+ * X-Pomerium-Claim-*}; see {@link io.github.iapverifier.web.IapIdentityHeaders}) report the
+ * verified identity, whatever the client sent in them.
  *
  * <p>On failure the chain is not called; the response is the {@link
  * io.github.iapverifier.web.IapProblem} for the rejection: 401, 403 for {@link
@@ -48,7 +53,7 @@ import org.slf4j.event.Level;
  *
  * <p>Requests to {@linkplain Builder#excludedPaths excluded paths} (health checks) and, when
  * {@linkplain Builder#allowCorsPreflight allowed}, CORS preflights pass unverified, with no
- * principal and with the legacy headers hidden.
+ * principal and with the identity headers hidden.
  *
  * <p>Three ways to configure it:
  *
