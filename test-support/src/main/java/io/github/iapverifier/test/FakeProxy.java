@@ -1,0 +1,99 @@
+package io.github.iapverifier.test;
+
+import com.nimbusds.jose.jwk.JWK;
+import io.github.iapverifier.IapKeySource;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * What every fake proxy has: its keys, the loopback HTTP endpoint that serves them, and the clock
+ * that dates its tokens. Thread-safe.
+ */
+abstract class FakeProxy implements AutoCloseable {
+
+  private final Clock clock;
+  private final KeyRing keys;
+  private final KeyEndpoint endpoint;
+
+  /**
+   * Makes the keys and starts serving them.
+   *
+   * @param path the context path: every path under it is answered by {@link #answer}
+   */
+  FakeProxy(Clock clock, Supplier<JWK> keyGenerator, String path, String what) {
+    this.clock = clock;
+    this.keys = new KeyRing(keyGenerator);
+    this.endpoint = new KeyEndpoint(path, this::answer, what);
+  }
+
+  /**
+   * Answers a request for keys, on the endpoint's thread (after construction: nobody knows the port
+   * before).
+   *
+   * @param path the raw path requested
+   * @return the answer, or null for 404
+   */
+  abstract KeyEndpoint.Answer answer(String path);
+
+  /**
+   * Returns a key source over the published keys, without HTTP. It follows {@link #rotateKeys()}
+   * and {@link #retireOldKeys()}.
+   *
+   * @return a thread-safe key source
+   */
+  public IapKeySource keySource() {
+    return keys.keySource();
+  }
+
+  /**
+   * Publishes a new key and signs with it from now on; the previous keys stay published (as during
+   * a real rotation) until {@link #retireOldKeys()}.
+   *
+   * @return the id of the new key
+   */
+  public String rotateKeys() {
+    return keys.rotate();
+  }
+
+  /** Withdraws every key but the current signing key; tokens signed with them stop verifying. */
+  public void retireOldKeys() {
+    keys.retireOld();
+  }
+
+  /**
+   * Returns the id of the key that signs new tokens.
+   *
+   * @return the current {@code kid}
+   */
+  public String currentKeyId() {
+    return keys.signingKey().getKeyID();
+  }
+
+  /**
+   * Makes the key endpoint answer 503 (true) or serve the keys again (false), to test how an app
+   * behaves when the proxy's key endpoint is down.
+   *
+   * @param down whether the endpoint fails
+   */
+  public void simulateOutage(boolean down) {
+    endpoint.outage(down);
+  }
+
+  /** Stops the key endpoint. */
+  @Override
+  public void close() {
+    endpoint.close();
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  KeyRing keys() {
+    return keys;
+  }
+
+  KeyEndpoint endpoint() {
+    return endpoint;
+  }
+}
