@@ -62,18 +62,31 @@ import org.slf4j.event.Level;
  *       {@code new IapFilter(pipeline)} (the filter does not close that verifier, its creator
  *       does); such a filter works even if the container never calls {@link #init};
  *   <li>by init-params ({@code web.xml} or {@code FilterRegistration}) on the no-arg constructor:
- *       {@code audiences} (comma-separated, or {@code detect} on Cloud Run and App Engine,
- *       required), {@code jwks-uri}, {@code excluded-paths} (comma-separated), {@code
- *       allowed-hosted-domains}, {@code required-access-levels}, {@code clock-skew} ({@code PT30S}
- *       or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true} or {@code
- *       false}), {@code include-rejection-message} ({@code true} or {@code false}) and {@code
- *       rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL}, comma-separated). Unknown
- *       names and bad values fail {@link #init} with a message naming the param; the verifier built
- *       from them is closed by {@link #destroy}.
+ *       {@code proxy} ({@code google-iap}, the default, {@code cloudflare-access}, {@code aws-alb}
+ *       or {@code pomerium}) and the proxy's own:
+ *       <ul>
+ *         <li>{@code google-iap}: {@code audiences} (comma-separated, or {@code detect} on Cloud
+ *             Run and App Engine, required), {@code jwks-uri}, {@code allowed-hosted-domains},
+ *             {@code required-access-levels};
+ *         <li>{@code cloudflare-access}: {@code team-domain} and {@code audiences} (the AUD tags),
+ *             required, {@code jwks-uri};
+ *         <li>{@code aws-alb}: {@code region} (or {@code key-endpoint}) and {@code signers} (load
+ *             balancer ARNs), required, {@code client-ids}, {@code key-endpoint};
+ *         <li>{@code pomerium}: {@code route-host}, required, {@code algorithm} ({@code ES256},
+ *             the default, or {@code RS256}), {@code jwks-uri};
+ *       </ul>
+ *       and for every proxy {@code excluded-paths} (comma-separated), {@code clock-skew} ({@code
+ *       PT30S} or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true}
+ *       or {@code false}), {@code include-rejection-message} ({@code true} or {@code false}) and
+ *       {@code rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL}, comma-separated).
+ *       Unknown names, bad values and init-params of another proxy (such as {@code
+ *       allowed-hosted-domains} with {@code cloudflare-access}, which would silently not be
+ *       applied) fail {@link #init} with a message naming the param; the verifier built from them
+ *       is closed by {@link #destroy}.
  * </ul>
  *
- * <p>{@link #init} loads IAP's keys so the first request does not wait. If that fails (no network
- * yet, Google unreachable), the filter logs a warning and starts anyway: requests are answered 503
+ * <p>{@link #init} loads the proxy's keys so the first request does not wait. If that fails (no
+ * network yet, the key endpoint unreachable), the filter logs a warning and starts anyway: requests are answered 503
  * until the keys can be fetched, which the key source retries with a backoff. Refusing to start
  * would turn a passing network problem into a crash loop.
  *
