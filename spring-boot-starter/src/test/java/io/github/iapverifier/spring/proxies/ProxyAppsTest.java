@@ -132,7 +132,7 @@ class ProxyAppsTest {
     }
   }
 
-  private static String[] forgedAnd(String... more) {
+  static String[] forgedAnd(String... more) {
     List<String> all = new ArrayList<>(List.of(FORGED));
     all.addAll(List.of(more));
     return all.toArray(String[]::new);

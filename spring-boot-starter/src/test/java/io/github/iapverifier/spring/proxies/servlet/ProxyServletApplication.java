@@ -48,7 +48,7 @@ public class ProxyServletApplication {
   }
 
   /** The identity and every identity header the app sees, lower-case names, sorted. */
-  static String describe(HttpServletRequest request, IapIdentity identity) {
+  public static String describe(HttpServletRequest request, IapIdentity identity) {
     TreeSet<String> headers = new TreeSet<>();
     for (String name : Collections.list(request.getHeaderNames())) {
       String lower = name.toLowerCase(Locale.ROOT);
