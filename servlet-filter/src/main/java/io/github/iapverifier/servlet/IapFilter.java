@@ -30,9 +30,9 @@ import org.slf4j.event.Level;
  * verifier's identity-aware proxy (header {@link IapVerifier#header()}: {@value IapVerifier#HEADER}
  * for Google IAP, {@code Cf-Access-Jwt-Assertion} for Cloudflare Access, {@code x-amzn-oidc-data}
  * for AWS ALB, {@code X-Pomerium-Jwt-Assertion} for Pomerium), and tells the application who the
- * user is. It runs the shared
- * request pipeline ({@link IapRequestPipeline}, on the servlet API {@link IapServletPipeline}), so
- * it answers every case as the Spring Boot starter does, with or without Spring Security.
+ * user is. It runs the shared request pipeline ({@link IapRequestPipeline}, on the servlet API
+ * {@link IapServletPipeline}), so it answers every case as the Spring Boot starter does, with or
+ * without Spring Security.
  *
  * <p>On success the request passes on wrapped: {@code getUserPrincipal()} is an {@link
  * IapPrincipal} (name = email), {@code getRemoteUser()} is the email, {@code getAuthType()} is
@@ -72,12 +72,12 @@ import org.slf4j.event.Level;
  *             required, {@code jwks-uri};
  *         <li>{@code aws-alb}: {@code region} (or {@code key-endpoint}) and {@code signers} (load
  *             balancer ARNs), required, {@code client-ids}, {@code key-endpoint};
- *         <li>{@code pomerium}: {@code route-host}, required, {@code algorithm} ({@code ES256},
- *             the default, or {@code RS256}), {@code jwks-uri};
+ *         <li>{@code pomerium}: {@code route-host}, required, {@code algorithm} ({@code ES256}, the
+ *             default, or {@code RS256}), {@code jwks-uri};
  *       </ul>
  *       and for every proxy {@code excluded-paths} (comma-separated), {@code clock-skew} ({@code
- *       PT30S} or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true}
- *       or {@code false}), {@code include-rejection-message} ({@code true} or {@code false}) and
+ *       PT30S} or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true} or
+ *       {@code false}), {@code include-rejection-message} ({@code true} or {@code false}) and
  *       {@code rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL}, comma-separated).
  *       Unknown names, bad values and init-params of another proxy (such as {@code
  *       allowed-hosted-domains} with {@code cloudflare-access}, which would silently not be
@@ -86,9 +86,9 @@ import org.slf4j.event.Level;
  * </ul>
  *
  * <p>{@link #init} loads the proxy's keys so the first request does not wait. If that fails (no
- * network yet, the key endpoint unreachable), the filter logs a warning and starts anyway: requests are answered 503
- * until the keys can be fetched, which the key source retries with a backoff. Refusing to start
- * would turn a passing network problem into a crash loop.
+ * network yet, the key endpoint unreachable), the filter logs a warning and starts anyway: requests
+ * are answered 503 until the keys can be fetched, which the key source retries with a backoff.
+ * Refusing to start would turn a passing network problem into a crash loop.
  *
  * <p>Verifies once per request: later dispatches of the same request (forward, include, async,
  * error) see the identity established by the first without a second verification. Map the filter to

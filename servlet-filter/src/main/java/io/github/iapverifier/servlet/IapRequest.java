@@ -84,7 +84,9 @@ final class IapRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getHeader(String name) {
-    return IapIdentityHeaders.isIdentityHeader(name) ? identityHeaders.get(name) : super.getHeader(name);
+    return IapIdentityHeaders.isIdentityHeader(name)
+        ? identityHeaders.get(name)
+        : super.getHeader(name);
   }
 
   @Override

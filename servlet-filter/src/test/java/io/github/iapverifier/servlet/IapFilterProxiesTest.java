@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iapverifier.IapProxy;
+import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.test.FakeAwsAlb;
 import io.github.iapverifier.test.FakeCloudflareAccess;
 import io.github.iapverifier.test.FakePomerium;
 import io.github.iapverifier.web.IapProblem;
-import io.github.iapverifier.IapVerificationException.Reason;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +50,8 @@ class IapFilterProxiesTest {
     alb = FakeAwsAlb.start();
     pomerium = FakePomerium.start();
     ContextHandlerCollection contexts = new ContextHandlerCollection();
-    for (IapProxy proxy : List.of(IapProxy.CLOUDFLARE_ACCESS, IapProxy.AWS_ALB, IapProxy.POMERIUM)) {
+    for (IapProxy proxy :
+        List.of(IapProxy.CLOUDFLARE_ACCESS, IapProxy.AWS_ALB, IapProxy.POMERIUM)) {
       ServletContextHandler context = TestApp.context("/" + proxy.configName(), new IapFilter());
       FilterHolder holder = context.getServletHandler().getFilter("iap");
       initParams(proxy).forEach(holder::setInitParameter);
@@ -121,7 +122,12 @@ class IapFilterProxiesTest {
         get(
             proxy,
             "/whoami",
-            with(FORGED, proxy.header(), token(proxy, "ana@example.com"), "x-amzn-oidc-accesstoken", "at"));
+            with(
+                FORGED,
+                proxy.header(),
+                token(proxy, "ana@example.com"),
+                "x-amzn-oidc-accesstoken",
+                "at"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     Map<String, String> seen = TestServlets.parse(response.body());
@@ -243,8 +249,10 @@ class IapFilterProxiesTest {
     IapFilter filter = new IapFilter();
 
     assertThatThrownBy(() -> filter.init(IapFilterLifecycleTest.config(params)))
-        .hasMessageContaining("init-param 'allowed-hosted-domains' does not apply to proxy '"
-            + proxy.configName() + "'");
+        .hasMessageContaining(
+            "init-param 'allowed-hosted-domains' does not apply to proxy '"
+                + proxy.configName()
+                + "'");
     assertThatThrownBy(() -> filter.doFilter(null, null, null))
         .hasMessageContaining("not initialised");
   }

@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * What the {@code iap} health contributor reports, independent of the Actuator version: UP while
  * keys are usable (fresh, or stale within the allowed staleness), DOWN otherwise, with the proxy
- * ({@code google-iap}, {@code cloudflare-access}, ...), the key endpoint, the time and age of the keys in use and the last fetch error as details. Never a token,
- * nothing about users.
+ * ({@code google-iap}, {@code cloudflare-access}, ...), the key endpoint, the time and age of the
+ * keys in use and the last fetch error as details. Never a token, nothing about users.
  */
 final class IapHealth {
 

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Micrometer meters from the verifier's events. Tags are bounded enumerations only (proxy,
- * outcome, reason, result): never an email, a key id or anything else a client controls. Every
- * meter carries {@code proxy=<config name>} ({@code google-iap}, {@code cloudflare-access}, {@code
- * aws-alb}, {@code pomerium}), so that dashboards tell which proxy's assertions they count.
+ * Micrometer meters from the verifier's events. Tags are bounded enumerations only (proxy, outcome,
+ * reason, result): never an email, a key id or anything else a client controls. Every meter carries
+ * {@code proxy=<config name>} ({@code google-iap}, {@code cloudflare-access}, {@code aws-alb},
+ * {@code pomerium}), so that dashboards tell which proxy's assertions they count.
  *
  * <ul>
  *   <li>{@code iap.verifications} (counter): {@code outcome=verified|rejected}, {@code

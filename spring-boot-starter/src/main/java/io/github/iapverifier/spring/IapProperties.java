@@ -24,11 +24,11 @@ import org.springframework.util.unit.DataSize;
  *     ROLE_ADMIN: alice@example.com, @ops.example.com
  * }</pre>
  *
- * <p>{@code iap.proxy} chooses the identity-aware proxy in front of the app (Google IAP by default);
- * each other proxy has its own group ({@code iap.cloudflare-access.*}, {@code iap.aws-alb.*},
- * {@code iap.pomerium.*}). A setting that does not apply to the chosen proxy (a Google-only one
- * such as {@code iap.audiences} or {@code iap.allowed-hosted-domains}, or another proxy's group)
- * stops the app at start-up, so that no policy is silently left unapplied.
+ * <p>{@code iap.proxy} chooses the identity-aware proxy in front of the app (Google IAP by
+ * default); each other proxy has its own group ({@code iap.cloudflare-access.*}, {@code
+ * iap.aws-alb.*}, {@code iap.pomerium.*}). A setting that does not apply to the chosen proxy (a
+ * Google-only one such as {@code iap.audiences} or {@code iap.allowed-hosted-domains}, or another
+ * proxy's group) stops the app at start-up, so that no policy is silently left unapplied.
  *
  * <p>Mutable JavaBean bound once at start-up by Spring Boot; not meant to be changed afterwards.
  */
@@ -55,7 +55,8 @@ public class IapProperties {
 
   /**
    * Google IAP only: a fixed key set (JWKS file, e.g. classpath:iap-keys.json) used instead of
-   * fetching keys, for deployments that cannot reach Google (VPC Service Controls); never refreshed.
+   * fetching keys, for deployments that cannot reach Google (VPC Service Controls); never
+   * refreshed.
    */
   private Resource jwksResource;
 

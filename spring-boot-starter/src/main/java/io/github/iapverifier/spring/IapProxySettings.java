@@ -79,14 +79,18 @@ final class IapProxySettings {
                   ? ""
                   : " Grant authorities from the proxy's groups (IAP_GROUP_<group>) or with an"
                       + " IapAuthoritiesMapper bean; customize the verifier with an IapVerifier"
-                      + " bean built by IapVerifier." + builderMethod(proxy) + "()."),
+                      + " bean built by IapVerifier."
+                      + builderMethod(proxy)
+                      + "()."),
           null);
     }
     List<String> missing = new ArrayList<>();
     switch (proxy) {
       case CLOUDFLARE_ACCESS:
-        addIfUnset(missing, "iap.cloudflare-access.team-domain", p.getCloudflareAccess().getTeamDomain());
-        addIfUnset(missing, "iap.cloudflare-access.audiences", p.getCloudflareAccess().getAudiences());
+        addIfUnset(
+            missing, "iap.cloudflare-access.team-domain", p.getCloudflareAccess().getTeamDomain());
+        addIfUnset(
+            missing, "iap.cloudflare-access.audiences", p.getCloudflareAccess().getAudiences());
         break;
       case AWS_ALB:
         if (isUnset(p.getAwsAlb().getRegion()) && p.getAwsAlb().getKeyEndpoint() == null) {

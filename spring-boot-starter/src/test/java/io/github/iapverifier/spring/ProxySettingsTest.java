@@ -140,8 +140,8 @@ class ProxySettingsTest {
         "cloudflare-access|iap.cloudflare-access.team-domain=https://t.cloudflareaccess.com"
             + "|iap.cloudflare-access.audiences is not set",
         "aws-alb|iap.aws-alb.region=eu-central-1|iap.aws-alb.signers is not set",
-        "aws-alb|iap.aws-alb.signers=arn:aws:elasticloadbalancing:eu-central-1:1:loadbalancer/app/a/b"
-            + "|iap.aws-alb.region is not set",
+        "aws-alb|iap.aws-alb.signers=arn:aws:elasticloadbalancing:eu-central-1:1:loadbalancer/app/a/b|iap.aws-alb.region"
+            + " is not set",
         "pomerium|iap.pomerium.algorithm=RS256|iap.pomerium.route-host is not set",
       })
   void contextWhenRequiredSettingMissingThenFailsNamingIt(
@@ -178,7 +178,8 @@ class ProxySettingsTest {
               assertThat(context).hasNotFailed();
               IapVerifier verifier = context.getBean(IapVerifier.class);
               assertThat(verifier.keySource()).isSameAs(source);
-              assertThat(verifier.verify(proxies.token(IapProxy.POMERIUM, "bo@example.com")).email())
+              assertThat(
+                      verifier.verify(proxies.token(IapProxy.POMERIUM, "bo@example.com")).email())
                   .isEqualTo("bo@example.com");
             });
   }

@@ -28,13 +28,13 @@ import java.util.TreeMap;
  *       the IdP's access token, which nothing can verify here, is passed on as sent on a verified
  *       ALB request (the app needs it to call the IdP) and removed on every other;
  *   <li>Pomerium: every {@value #POMERIUM_CLAIM_PREFIX}{@code NAME} header the request carried is
- *       set to the verified claim {@code NAME} (compared case-insensitively; an array is joined with
- *       commas), and removed when the assertion has no such claim or it is an object.
+ *       set to the verified claim {@code NAME} (compared case-insensitively; an array is joined
+ *       with commas), and removed when the assertion has no such claim or it is an object.
  * </ul>
  *
  * <p>On a request without a verified identity (exempt, anonymous) all of them are removed, and so
- * is a value with a control character (CR, LF, ...), which no HTTP stack could have sent.
- * Stateless and thread-safe.
+ * is a value with a control character (CR, LF, ...), which no HTTP stack could have sent. Stateless
+ * and thread-safe.
  */
 public final class IapIdentityHeaders {
 

@@ -131,9 +131,9 @@ public final class IapProblem {
 
   /**
    * Returns the short, fixed {@code detail} clients get for a reason. It discloses nothing about
-   * the configuration; the log line has the actionable message. "IAP" is the identity-aware
-   * proxy, whichever the verifier trusts (Google IAP, Cloudflare Access, AWS ALB, Pomerium), so
-   * the texts name no vendor.
+   * the configuration; the log line has the actionable message. "IAP" is the identity-aware proxy,
+   * whichever the verifier trusts (Google IAP, Cloudflare Access, AWS ALB, Pomerium), so the texts
+   * name no vendor.
    *
    * @param reason the reason, not null
    * @return one sentence, never null

@@ -88,8 +88,7 @@ class IapIdentityHeadersTest {
 
   @Test
   void ofWhenCloudflareThenEmailHeaderFromIdentityAndOthersRemoved() {
-    IapIdentity ana =
-        identity(IapProxy.CLOUDFLARE_ACCESS, "ana@example.com", "7335d417", Map.of());
+    IapIdentity ana = identity(IapProxy.CLOUDFLARE_ACCESS, "ana@example.com", "7335d417", Map.of());
 
     Map<String, String> headers = IapIdentityHeaders.of(ana, FORGED);
 

@@ -76,7 +76,8 @@ class ProxyAppsTest {
 
   @AfterAll
   static void stop() {
-    apps.values().forEach(byProxy -> byProxy.values().forEach(ConfigurableApplicationContext::close));
+    apps.values()
+        .forEach(byProxy -> byProxy.values().forEach(ConfigurableApplicationContext::close));
     proxies.close();
   }
 
@@ -143,7 +144,11 @@ class ProxyAppsTest {
   void whoamiWhenValidAssertionThenIdentityAndOnlyTheProxysHeaderFromIt(
       Stack stack, IapProxy proxy) {
     HttpResponse<String> response =
-        get(stack, proxy, "/whoami", forgedAnd(proxy.header(), proxies.token(proxy, "ana@example.com")));
+        get(
+            stack,
+            proxy,
+            "/whoami",
+            forgedAnd(proxy.header(), proxies.token(proxy, "ana@example.com")));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body())
@@ -168,7 +173,12 @@ class ProxyAppsTest {
   @MethodSource("cases")
   void whoamiWhenAssertionInGooglesHeaderThen401Missing(Stack stack, IapProxy proxy) {
     HttpResponse<String> response =
-        get(stack, proxy, "/whoami", "x-goog-iap-jwt-assertion", proxies.token(proxy, "ana@example.com"));
+        get(
+            stack,
+            proxy,
+            "/whoami",
+            "x-goog-iap-jwt-assertion",
+            proxies.token(proxy, "ana@example.com"));
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).endsWith("\"reason\":\"MISSING\"}");

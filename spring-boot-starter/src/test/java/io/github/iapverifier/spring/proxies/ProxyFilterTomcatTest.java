@@ -99,7 +99,8 @@ class ProxyFilterTomcatTest {
       response.setContentType("text/plain;charset=utf-8");
       response
           .getWriter()
-          .print(ProxyServletApplication.describe(request, IapFilter.identity(request).orElse(null)));
+          .print(
+              ProxyServletApplication.describe(request, IapFilter.identity(request).orElse(null)));
     }
   }
 
@@ -129,7 +130,8 @@ class ProxyFilterTomcatTest {
   @Test
   void initParamsWhenDerivedFromPropertiesThenEveryProxysOwnNames() {
     assertThat(initParams(IapProxy.AWS_ALB).keySet())
-        .containsExactly("proxy", "region", "signers", "client-ids", "key-endpoint", "excluded-paths");
+        .containsExactly(
+            "proxy", "region", "signers", "client-ids", "key-endpoint", "excluded-paths");
   }
 
   @ParameterizedTest

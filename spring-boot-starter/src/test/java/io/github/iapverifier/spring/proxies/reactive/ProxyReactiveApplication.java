@@ -14,8 +14,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * A WebFlux app for every proxy: with reactive Spring Security (the starter's default chain,
- * method security) or, run with Spring Security hidden, behind the plain {@link IapWebFilter}.
+ * A WebFlux app for every proxy: with reactive Spring Security (the starter's default chain, method
+ * security) or, run with Spring Security hidden, behind the plain {@link IapWebFilter}.
  */
 @SpringBootApplication
 public class ProxyReactiveApplication {
@@ -37,7 +37,10 @@ public class ProxyReactiveApplication {
           .getPrincipal()
           .map(
               principal ->
-                  describe(exchange, IapWebFilter.identity(exchange).orElseThrow(), principal.getName()));
+                  describe(
+                      exchange,
+                      IapWebFilter.identity(exchange).orElseThrow(),
+                      principal.getName()));
     }
 
     @GetMapping("/healthz")

@@ -22,7 +22,8 @@ public class ProxyServletApplication {
   /** Method security only when Spring Security is there. */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
-      name = "org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity")
+      name =
+          "org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity")
   @EnableMethodSecurity
   static class MethodSecurity {}
 
