@@ -401,7 +401,10 @@ public class IapProperties {
   /** Settings of an AWS Application Load Balancer, used with iap.proxy=aws-alb. */
   public static class AwsAlb {
 
-    /** The AWS region of the load balancer, such as eu-central-1: where its keys are published. */
+    /**
+     * The AWS region whose keys are fetched, such as eu-central-1; unset means the region of the
+     * signers.
+     */
     private String region;
 
     /** ARNs of the load balancers whose signature is accepted (the signer header); at least one. */
@@ -409,6 +412,9 @@ public class IapProperties {
 
     /** OIDC client ids accepted (the client header); empty accepts any. */
     private List<String> clientIds = new ArrayList<>();
+
+    /** Identity provider issuers accepted (the iss header); empty accepts any. */
+    private List<String> issuers = new ArrayList<>();
 
     /**
      * Base URL of the public keys (a key is at BASE/KID); unset means
@@ -438,6 +444,14 @@ public class IapProperties {
 
     public void setClientIds(List<String> clientIds) {
       this.clientIds = clientIds;
+    }
+
+    public List<String> getIssuers() {
+      return issuers;
+    }
+
+    public void setIssuers(List<String> issuers) {
+      this.issuers = issuers;
     }
 
     public URI getKeyEndpoint() {

@@ -52,6 +52,7 @@ final class IapProxySettings {
       addIfSet(foreign, "iap.aws-alb.region", alb.getRegion());
       addIfSet(foreign, "iap.aws-alb.signers", alb.getSigners());
       addIfSet(foreign, "iap.aws-alb.client-ids", alb.getClientIds());
+      addIfSet(foreign, "iap.aws-alb.issuers", alb.getIssuers());
       addIfSet(foreign, "iap.aws-alb.key-endpoint", alb.getKeyEndpoint());
     }
     if (proxy != IapProxy.POMERIUM) {
@@ -61,6 +62,9 @@ final class IapProxySettings {
       if (pom.getAlgorithm() != null && !"ES256".equals(pom.getAlgorithm())) {
         foreign.add("iap.pomerium.algorithm");
       }
+    }
+    if (proxy == IapProxy.AWS_ALB) {
+      foreign.addAll(changedKeyCache(p.getKeyCache()));
     }
     if (!foreign.isEmpty()) {
       throw new IapConfigurationException(
@@ -93,9 +97,6 @@ final class IapProxySettings {
             missing, "iap.cloudflare-access.audiences", p.getCloudflareAccess().getAudiences());
         break;
       case AWS_ALB:
-        if (isUnset(p.getAwsAlb().getRegion()) && p.getAwsAlb().getKeyEndpoint() == null) {
-          missing.add("iap.aws-alb.region");
-        }
         addIfUnset(missing, "iap.aws-alb.signers", p.getAwsAlb().getSigners());
         break;
       case POMERIUM:
@@ -125,9 +126,9 @@ final class IapProxySettings {
             + " iap.cloudflare-access.audiences to the Access application's AUD tag (Zero Trust >"
             + " Access > Applications > the application > Overview).";
       case AWS_ALB:
-        return "Set iap.aws-alb.region to the load balancer's region (or iap.aws-alb.key-endpoint"
-            + " for GovCloud) and iap.aws-alb.signers to its ARN"
-            + " (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID).";
+        return "Set iap.aws-alb.signers to the load balancer's ARN"
+            + " (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID); keys are"
+            + " fetched for its region.";
       case POMERIUM:
         return "Set iap.pomerium.route-host to the host of the Pomerium route in front of this app"
             + " (app.example.com), and iap.pomerium.algorithm to RS256 if Pomerium signs with an"
@@ -135,6 +136,36 @@ final class IapProxySettings {
       default:
         return "Correct the iap.* property named above (see the iap.* entries of your IDE's"
             + " completion or the README).";
+    }
+  }
+
+  /**
+   * The iap.key-cache.* settings changed from their defaults: they tune a JWKS key source, which
+   * AWS ALB (one PEM key per key id, kept for good) does not have.
+   */
+  private static List<String> changedKeyCache(IapProperties.KeyCache set) {
+    IapProperties.KeyCache defaults = new IapProperties.KeyCache();
+    List<String> changed = new ArrayList<>();
+    addIfChanged(changed, "min-ttl", set.getMinTtl(), defaults.getMinTtl());
+    addIfChanged(changed, "max-ttl", set.getMaxTtl(), defaults.getMaxTtl());
+    addIfChanged(changed, "default-ttl", set.getDefaultTtl(), defaults.getDefaultTtl());
+    addIfChanged(changed, "refresh-ahead", set.getRefreshAhead(), defaults.getRefreshAhead());
+    addIfChanged(
+        changed,
+        "forced-refresh-interval",
+        set.getForcedRefreshInterval(),
+        defaults.getForcedRefreshInterval());
+    addIfChanged(changed, "max-staleness", set.getMaxStaleness(), defaults.getMaxStaleness());
+    addIfChanged(changed, "connect-timeout", set.getConnectTimeout(), defaults.getConnectTimeout());
+    addIfChanged(changed, "request-timeout", set.getRequestTimeout(), defaults.getRequestTimeout());
+    addIfChanged(
+        changed, "max-response-size", set.getMaxResponseSize(), defaults.getMaxResponseSize());
+    return changed;
+  }
+
+  private static void addIfChanged(List<String> into, String name, Object value, Object def) {
+    if (!java.util.Objects.equals(value, def)) {
+      into.add("iap.key-cache." + name);
     }
   }
 

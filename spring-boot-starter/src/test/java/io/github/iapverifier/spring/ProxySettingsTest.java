@@ -140,8 +140,6 @@ class ProxySettingsTest {
         "cloudflare-access|iap.cloudflare-access.team-domain=https://t.cloudflareaccess.com"
             + "|iap.cloudflare-access.audiences is not set",
         "aws-alb|iap.aws-alb.region=eu-central-1|iap.aws-alb.signers is not set",
-        "aws-alb|iap.aws-alb.signers=arn:aws:elasticloadbalancing:eu-central-1:1:loadbalancer/app/a/b|iap.aws-alb.region"
-            + " is not set",
         "pomerium|iap.pomerium.algorithm=RS256|iap.pomerium.route-host is not set",
       })
   void contextWhenRequiredSettingMissingThenFailsNamingIt(
@@ -153,6 +151,35 @@ class ProxySettingsTest {
               FailureAnalysis analysis = failure(context);
               assertThat(analysis.getDescription()).endsWith(message + ".");
               assertThat(analysis.getAction()).startsWith("Set iap.");
+            });
+  }
+
+  @Test
+  void contextWhenAlbWithKeyCacheSettingsThenFailsNamingThem() {
+    with(IapProxy.AWS_ALB, "iap.key-cache.max-ttl=2h", "iap.key-cache.connect-timeout=1s")
+        .run(
+            context ->
+                assertThat(failure(context).getDescription())
+                    .startsWith(
+                        "iap.proxy is aws-alb, but iap.key-cache.max-ttl,"
+                            + " iap.key-cache.connect-timeout are set"));
+  }
+
+  @Test
+  void contextWhenCloudflareWithKeyCacheSettingsThenApplied() {
+    with(IapProxy.CLOUDFLARE_ACCESS, "iap.key-cache.max-staleness=1h")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void contextWhenAlbSignerIsNoArnThenFailsWithTheBuildersMessage() {
+    runner
+        .withPropertyValues("iap.proxy=aws-alb", "iap.aws-alb.signers=my-load-balancer")
+        .run(
+            context -> {
+              FailureAnalysis analysis = failure(context);
+              assertThat(analysis.getDescription()).startsWith("Invalid IAP setting: ");
+              assertThat(analysis.getAction()).startsWith("Set iap.aws-alb.signers");
             });
   }
 
