@@ -315,7 +315,8 @@ class IapRequestPipelineTest {
       IapRequestPipeline pipeline = builder().build(albVerifier);
       String token = alb.token().email("ana@example.com").build();
 
-      IapDecision verified = pipeline.decide(TestRequest.get("/x").header("X-Amzn-Oidc-Data", token));
+      IapDecision verified =
+          pipeline.decide(TestRequest.get("/x").header("X-Amzn-Oidc-Data", token));
       IapDecision inGooglesHeader =
           pipeline.decide(TestRequest.get("/x").header(IapVerifier.HEADER, token));
       IapDecision twice =
