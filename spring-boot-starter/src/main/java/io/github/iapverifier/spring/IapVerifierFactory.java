@@ -92,7 +92,7 @@ final class IapVerifierFactory {
         }
       }
     } catch (IllegalArgumentException e) {
-      throw invalid(e, IapProxySettings.action(IapProxy.GOOGLE_IAP));
+      throw invalid("IAP", e, IapProxySettings.action(IapProxy.GOOGLE_IAP));
     }
     if (listener != null) {
       builder.eventListener(listener);
@@ -125,7 +125,8 @@ final class IapVerifierFactory {
       }
       return builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw invalid(e, IapProxySettings.action(IapProxy.CLOUDFLARE_ACCESS));
+      throw invalid(
+          "iap.cloudflare-access.*", e, IapProxySettings.action(IapProxy.CLOUDFLARE_ACCESS));
     }
   }
 
@@ -154,7 +155,7 @@ final class IapVerifierFactory {
       }
       return builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw invalid(e, IapProxySettings.action(IapProxy.AWS_ALB));
+      throw invalid("iap.aws-alb.*", e, IapProxySettings.action(IapProxy.AWS_ALB));
     }
   }
 
@@ -182,7 +183,7 @@ final class IapVerifierFactory {
       }
       return builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw invalid(e, IapProxySettings.action(IapProxy.POMERIUM));
+      throw invalid("iap.pomerium.*", e, IapProxySettings.action(IapProxy.POMERIUM));
     }
   }
 
@@ -209,8 +210,11 @@ final class IapVerifierFactory {
     }
   }
 
-  private static IapConfigurationException invalid(RuntimeException e, String action) {
-    return new IapConfigurationException("Invalid IAP setting: " + e.getMessage(), action, e);
+  /** A builder's complaint, with the properties it is about and what to set. */
+  private static IapConfigurationException invalid(
+      String properties, RuntimeException e, String action) {
+    return new IapConfigurationException(
+        "Invalid " + properties + " setting: " + e.getMessage(), action, e);
   }
 
   /**
