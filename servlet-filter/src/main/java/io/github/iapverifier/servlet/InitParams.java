@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.event.Level;
 
@@ -241,14 +243,7 @@ record InitParams(VerifierBuilder verifier, IapRequestPipeline.Builder pipeline)
     } catch (IllegalArgumentException e) {
       throw invalid(REQUIRED_ACCESS_LEVELS, e);
     }
-    Duration skew = skew(params);
-    if (skew != null) {
-      set(CLOCK_SKEW, () -> verifier.clockSkew(skew));
-    }
-    Long cacheSize = cacheSize(params);
-    if (cacheSize != null) {
-      verifier.tokenCacheSize(cacheSize);
-    }
+    shared(params, verifier::clockSkew, verifier::tokenCacheSize);
     return verifier::build;
   }
 
@@ -278,14 +273,7 @@ record InitParams(VerifierBuilder verifier, IapRequestPipeline.Builder pipeline)
     if (jwksUri != null) {
       verifier.jwksUri(uri(JWKS_URI, jwksUri));
     }
-    Duration skew = skew(params);
-    if (skew != null) {
-      set(CLOCK_SKEW, () -> verifier.clockSkew(skew));
-    }
-    Long cacheSize = cacheSize(params);
-    if (cacheSize != null) {
-      verifier.tokenCacheSize(cacheSize);
-    }
+    shared(params, verifier::clockSkew, verifier::tokenCacheSize);
     return verifier::build;
   }
 
@@ -313,14 +301,7 @@ record InitParams(VerifierBuilder verifier, IapRequestPipeline.Builder pipeline)
       URI uri = uri(KEY_ENDPOINT, keyEndpoint);
       set(KEY_ENDPOINT, () -> verifier.keyEndpoint(uri));
     }
-    Duration skew = skew(params);
-    if (skew != null) {
-      set(CLOCK_SKEW, () -> verifier.clockSkew(skew));
-    }
-    Long cacheSize = cacheSize(params);
-    if (cacheSize != null) {
-      verifier.tokenCacheSize(cacheSize);
-    }
+    shared(params, verifier::clockSkew, verifier::tokenCacheSize);
     return verifier::build;
   }
 
@@ -345,14 +326,7 @@ record InitParams(VerifierBuilder verifier, IapRequestPipeline.Builder pipeline)
     if (jwksUri != null) {
       verifier.jwksUri(uri(JWKS_URI, jwksUri));
     }
-    Duration skew = skew(params);
-    if (skew != null) {
-      set(CLOCK_SKEW, () -> verifier.clockSkew(skew));
-    }
-    Long cacheSize = cacheSize(params);
-    if (cacheSize != null) {
-      verifier.tokenCacheSize(cacheSize);
-    }
+    shared(params, verifier::clockSkew, verifier::tokenCacheSize);
     return verifier::build;
   }
 
@@ -365,15 +339,25 @@ record InitParams(VerifierBuilder verifier, IapRequestPipeline.Builder pipeline)
     return value;
   }
 
-  private static Duration skew(Map<String, String> params) {
+  /**
+   * Applies the verifier settings every proxy's builder has, {@code clock-skew} and {@code
+   * token-cache-size}.
+   */
+  private static void shared(
+      Map<String, String> params, Consumer<Duration> clockSkew, LongConsumer tokenCacheSize) {
     String skew = value(params, CLOCK_SKEW);
-    if (skew == null) {
-      return null;
+    if (skew != null) {
+      Duration duration;
+      try {
+        duration = duration(skew);
+      } catch (IllegalArgumentException e) {
+        throw invalid(CLOCK_SKEW, e);
+      }
+      set(CLOCK_SKEW, () -> clockSkew.accept(duration));
     }
-    try {
-      return duration(skew);
-    } catch (IllegalArgumentException e) {
-      throw invalid(CLOCK_SKEW, e);
+    String cacheSize = value(params, TOKEN_CACHE_SIZE);
+    if (cacheSize != null) {
+      tokenCacheSize.accept(cacheSize(cacheSize));
     }
   }
 
@@ -384,11 +368,6 @@ record InitParams(VerifierBuilder verifier, IapRequestPipeline.Builder pipeline)
     } catch (IllegalArgumentException e) {
       throw invalid(name, e);
     }
-  }
-
-  private static Long cacheSize(Map<String, String> params) {
-    String value = value(params, TOKEN_CACHE_SIZE);
-    return value == null ? null : cacheSize(value);
   }
 
   private static String value(Map<String, String> params, String name) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
@@ -112,14 +113,13 @@ final class IapVerifierFactory {
               .audiences(stripped(cf.getAudiences()).toArray(String[]::new))
               .clockSkew(properties.getClockSkew())
               .tokenCacheSize(properties.getTokenCache().getMaxSize());
-      if (keySource != null) {
-        builder.keySource(keySource);
-      } else {
-        builder.remoteKeySource(remote(properties.getKeyCache()));
-        if (cf.getJwksUri() != null) {
-          builder.jwksUri(cf.getJwksUri());
-        }
-      }
+      jwksKeys(
+          properties,
+          keySource,
+          cf.getJwksUri(),
+          builder::keySource,
+          builder::remoteKeySource,
+          builder::jwksUri);
       if (listener != null) {
         builder.eventListener(listener);
       }
@@ -170,20 +170,40 @@ final class IapVerifierFactory {
               .algorithm(pom.getAlgorithm() == null ? "" : pom.getAlgorithm().strip())
               .clockSkew(properties.getClockSkew())
               .tokenCacheSize(properties.getTokenCache().getMaxSize());
-      if (keySource != null) {
-        builder.keySource(keySource);
-      } else {
-        builder.remoteKeySource(remote(properties.getKeyCache()));
-        if (pom.getJwksUri() != null) {
-          builder.jwksUri(pom.getJwksUri());
-        }
-      }
+      jwksKeys(
+          properties,
+          keySource,
+          pom.getJwksUri(),
+          builder::keySource,
+          builder::remoteKeySource,
+          builder::jwksUri);
       if (listener != null) {
         builder.eventListener(listener);
       }
       return builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw invalid("iap.pomerium.*", e, IapProxySettings.action(IapProxy.POMERIUM));
+    }
+  }
+
+  /**
+   * The keys of a proxy that publishes a JWKS: the app's key source, else the remote one tuned by
+   * {@code iap.key-cache.*}, at the proxy's own {@code jwks-uri} when set.
+   */
+  private static void jwksKeys(
+      IapProperties properties,
+      IapKeySource bean,
+      URI jwksUri,
+      Consumer<IapKeySource> keySource,
+      Consumer<RemoteKeySource.Builder> remote,
+      Consumer<URI> setJwksUri) {
+    if (bean != null) {
+      keySource.accept(bean);
+      return;
+    }
+    remote.accept(remote(properties.getKeyCache()));
+    if (jwksUri != null) {
+      setJwksUri.accept(jwksUri);
     }
   }
 

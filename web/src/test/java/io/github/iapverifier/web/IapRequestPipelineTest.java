@@ -333,6 +333,13 @@ class IapRequestPipelineTest {
       assertThat(pipeline.rejectMissing(TestRequest.get("/x")).bodyText())
           .contains(IapProblem.detail(Reason.MISSING));
       assertThat(pipeline.toString()).startsWith("IapRequestPipeline[proxy=aws-alb, ");
+      assertThat(
+              builder()
+                  .includeRejectionMessage(true)
+                  .build(albVerifier)
+                  .rejectMissing(TestRequest.get("/x"))
+                  .bodyText())
+          .contains("the request carries no x-amzn-oidc-data header");
     }
   }
 }
