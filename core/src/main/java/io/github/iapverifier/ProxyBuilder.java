@@ -1,5 +1,6 @@
 package io.github.iapverifier;
 
+import io.github.iapverifier.internal.cache.VerifiedTokenCache;
 import io.github.iapverifier.internal.keys.JwksUri;
 import io.github.iapverifier.internal.verify.ProxyRules;
 import java.net.URI;
@@ -20,6 +21,9 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
 
   private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
+  /** The longest a verified token is kept in the cache; a hit re-checks validity itself. */
+  private static final Duration MAX_RETENTION = Duration.ofHours(24);
+
   Clock clock = Clock.systemUTC();
   Duration clockSkew = IapVerifier.Builder.DEFAULT_CLOCK_SKEW;
   @Nullable IapKeySource keySource;
@@ -31,7 +35,7 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
   ProxyBuilder() {}
 
   @SuppressWarnings("unchecked")
-  private B self() {
+  B self() {
     return (B) this;
   }
 
@@ -115,6 +119,23 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
   public B eventListener(IapEventListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     return self();
+  }
+
+  /** The verified-token cache these settings ask for, or null when it is off. */
+  @Nullable VerifiedTokenCache tokenCache(ProxyRules<?> rules) {
+    if (tokenCacheSize == 0) {
+      return null;
+    }
+    // Retention past the longest a token can stay valid (the lifetime check caps exp - iat, the
+    // iat check caps iat), bounded for proxies whose tokens live long; a hit re-checks validity
+    // against the clock itself, so this only frees memory.
+    Duration longest = rules.longestValidity();
+    return new VerifiedTokenCache(
+        tokenCacheSize,
+        (longest.compareTo(MAX_RETENTION) < 0 ? longest : MAX_RETENTION)
+            .plusMillis(4 * clockSkew.toMillis()),
+        clock,
+        rules.maxLength());
   }
 
   /** Sets where the default key source fetches keys; checked as every key URI is. */
