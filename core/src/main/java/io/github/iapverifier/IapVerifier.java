@@ -95,16 +95,6 @@ public final class IapVerifier implements AutoCloseable {
   }
 
   /**
-   * Starts building a verifier of an AWS Application Load Balancer's assertions ({@code
-   * x-amzn-oidc-data}).
-   *
-   * @return a new builder, not thread-safe
-   */
-  public static AwsAlbBuilder awsAlb() {
-    return new AwsAlbBuilder();
-  }
-
-  /**
    * Starts building a verifier of Cloudflare Access's application tokens.
    *
    * @return a new builder, not thread-safe
@@ -120,6 +110,16 @@ public final class IapVerifier implements AutoCloseable {
    */
   public static PomeriumBuilder pomerium() {
     return new PomeriumBuilder();
+  }
+
+  /**
+   * Starts building a verifier of an AWS Application Load Balancer's assertions ({@code
+   * x-amzn-oidc-data}).
+   *
+   * @return a new builder, not thread-safe
+   */
+  public static AwsAlbBuilder awsAlb() {
+    return new AwsAlbBuilder();
   }
 
   /**

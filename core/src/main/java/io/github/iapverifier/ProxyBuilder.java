@@ -6,8 +6,11 @@ import io.github.iapverifier.internal.verify.ProxyRules;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -118,6 +121,15 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
    */
   public B eventListener(IapEventListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
+    return self();
+  }
+
+  /** Adds each item, checked (and possibly normalised) by {@code check}, to {@code into}. */
+  B addChecked(
+      Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
+    for (String item : Objects.requireNonNull(items, name)) {
+      into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
+    }
     return self();
   }
 
