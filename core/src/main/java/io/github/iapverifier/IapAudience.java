@@ -32,7 +32,12 @@ public final class IapAudience {
     /** A global backend service of a load balancer (Compute Engine, GKE, ...). */
     BACKEND_SERVICE,
     /** A Cloud Run service with IAP enabled on the service itself. */
-    CLOUD_RUN
+    CLOUD_RUN,
+    /**
+     * The audience of another proxy than Google IAP, as configured: a Cloudflare Access AUD tag, a
+     * Pomerium route host, an AWS ALB client id.
+     */
+    OTHER_PROXY
   }
 
   private static final String NUMBER = "[1-9][0-9]{0,18}";
@@ -62,6 +67,11 @@ public final class IapAudience {
   private IapAudience(String value, Kind kind) {
     this.value = value;
     this.kind = kind;
+  }
+
+  /** An audience of another proxy, already validated by that proxy's builder. */
+  static IapAudience ofOtherProxy(String value) {
+    return new IapAudience(value, Kind.OTHER_PROXY);
   }
 
   /**

@@ -89,11 +89,32 @@ public interface IapKeySource {
    * @throws IllegalArgumentException if the text is not a JWKS or holds no usable key
    */
   static IapKeySource fromJwks(String jwksJson) {
+    return fromJwks(jwksJson, "ES256");
+  }
+
+  /**
+   * A source serving the keys of one algorithm from a JSON Web Key Set, such as a saved copy of a
+   * Cloudflare Access team's {@code /cdn-cgi/access/certs}. Keys with {@code use} other than {@code
+   * sig}, or {@code alg} other than the given one, are skipped; so are keys of another type.
+   *
+   * @param jwksJson the JWKS document, not null
+   * @param algorithm {@code ES256} (EC P-256 keys) or {@code RS256} (RSA keys of at least 2048
+   *     bits), not null
+   * @return an immutable, thread-safe source
+   * @throws IllegalArgumentException if the algorithm is another, or the text is not a JWKS or
+   *     holds no usable key
+   */
+  static IapKeySource fromJwks(String jwksJson, String algorithm) {
     Objects.requireNonNull(jwksJson, "jwksJson");
-    Map<String, IapSigningKey> keys = Jwks.parse(jwksJson).keys();
+    Jwks.algorithm(Objects.requireNonNull(algorithm, "algorithm"));
+    Map<String, IapSigningKey> keys = Jwks.parse(jwksJson, algorithm).keys();
     if (keys.isEmpty()) {
       throw new IllegalArgumentException(
-          "the JWKS holds no usable key: IAP keys are EC P-256 keys with a kid, for use 'sig'");
+          "the JWKS holds no usable key: "
+              + ("ES256".equals(algorithm)
+                  ? "IAP keys are EC P-256 keys"
+                  : "RS256 keys are RSA keys of at least 2048 bits")
+              + " with a kid, for use 'sig'");
     }
     return keys::get;
   }

@@ -1,11 +1,20 @@
 package io.github.iapverifier;
 
 import io.github.iapverifier.internal.Es256;
+import io.github.iapverifier.internal.Rs256;
+import io.github.iapverifier.internal.SignatureCheck;
+import io.github.iapverifier.internal.jws.CompactJws;
+import io.github.iapverifier.internal.verify.Failures;
+import io.github.iapverifier.internal.verify.ProxyRules;
+import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Objects;
 
 /**
- * One of IAP's public signing keys: a P-256 key and its key id ({@code kid}).
+ * One of a proxy's public signing keys: a public key, its key id ({@code kid}) and the one JOSE
+ * algorithm it verifies ({@code ES256} for a P-256 key, {@code RS256} for an RSA key). A key never
+ * verifies a signature of another algorithm, whatever a token's header says.
  *
  * <p>Converting the key for fast verification is done once, when the instance is created, so key
  * sources create instances when they load a key set, not per lookup. The same instance must be
@@ -17,17 +26,17 @@ import java.util.Objects;
 public final class IapSigningKey {
 
   private final String keyId;
-  private final ECPublicKey publicKey;
-  private final Es256 verifier;
+  private final PublicKey publicKey;
+  private final SignatureCheck verifier;
 
-  private IapSigningKey(String keyId, ECPublicKey publicKey, Es256 verifier) {
+  private IapSigningKey(String keyId, PublicKey publicKey, SignatureCheck verifier) {
     this.keyId = keyId;
     this.publicKey = publicKey;
     this.verifier = verifier;
   }
 
   /**
-   * Creates a signing key.
+   * Creates an ES256 signing key (Google IAP, AWS ALB, Pomerium's default).
    *
    * @param keyId the {@code kid} that assertions name, not null or empty
    * @param publicKey a public key on the P-256 curve, not null
@@ -35,15 +44,37 @@ public final class IapSigningKey {
    * @throws IllegalArgumentException if the key id is empty or the key is not a valid P-256 key
    */
   public static IapSigningKey of(String keyId, ECPublicKey publicKey) {
-    Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(publicKey, "publicKey");
-    if (keyId.isEmpty()) {
-      throw new IllegalArgumentException("keyId must not be empty");
-    }
+    checkId(keyId);
     try {
       return new IapSigningKey(keyId, publicKey, Es256.of(publicKey));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("key '" + keyId + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates an RS256 signing key (Cloudflare Access, Pomerium with an RSA key).
+   *
+   * @param keyId the {@code kid} that assertions name, not null or empty
+   * @param publicKey an RSA public key of at least 2048 bits, not null
+   * @return the key
+   * @throws IllegalArgumentException if the key id is empty or the key is shorter than 2048 bits
+   */
+  public static IapSigningKey of(String keyId, RSAPublicKey publicKey) {
+    Objects.requireNonNull(publicKey, "publicKey");
+    checkId(keyId);
+    try {
+      return new IapSigningKey(keyId, publicKey, Rs256.of(publicKey));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("key '" + keyId + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkId(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    if (keyId.isEmpty()) {
+      throw new IllegalArgumentException("keyId must not be empty");
     }
   }
 
@@ -57,20 +88,43 @@ public final class IapSigningKey {
   }
 
   /**
+   * Returns the one JOSE algorithm this key verifies.
+   *
+   * @return {@code ES256} or {@code RS256}, never null
+   */
+  public String algorithm() {
+    return verifier.algorithm();
+  }
+
+  /**
    * Returns the public key.
    *
-   * @return the P-256 public key, never null
+   * @return an {@link ECPublicKey} on P-256 for ES256, an {@link RSAPublicKey} for RS256; never
+   *     null
    */
-  public ECPublicKey publicKey() {
+  public PublicKey publicKey() {
     return publicKey;
   }
 
-  boolean verify(byte[] signingInput, int length, byte[] signature) {
-    return verifier.verify(signingInput, length, signature);
+  /**
+   * Throws unless this key, of the algorithm the rules pin, signed the token: a key of another
+   * algorithm verifies nothing, whatever the token's header says.
+   */
+  void checkSignature(ProxyRules<?> rules, String kid, CompactJws jws) {
+    if (!verifier.algorithm().equals(rules.algorithm())) {
+      throw Failures.wrongKeyAlgorithm(rules, kid, verifier.algorithm());
+    }
+    byte[] signature = jws.signature();
+    if (signature == null || signature.length != verifier.signatureLength()) {
+      throw Failures.badSignatureLength(verifier.algorithm(), verifier.signatureLength());
+    }
+    if (!verifier.verify(jws.signingInput(), jws.signingInputLength(), signature)) {
+      throw Failures.badSignature(rules, kid);
+    }
   }
 
   @Override
   public String toString() {
-    return "IapSigningKey[" + keyId + "]";
+    return "IapSigningKey[" + keyId + ", " + verifier.algorithm() + "]";
   }
 }

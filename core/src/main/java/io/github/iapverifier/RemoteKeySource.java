@@ -1,6 +1,7 @@
 package io.github.iapverifier;
 
 import io.github.iapverifier.IapVerificationException.Reason;
+import io.github.iapverifier.internal.keys.Jwks;
 import io.github.iapverifier.internal.keys.JwksUri;
 import io.github.iapverifier.internal.keys.KeySourceSettings;
 import io.github.iapverifier.internal.keys.RefreshingKeySource;
@@ -190,8 +191,23 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     private Duration maxStaleness = DEFAULT_MAX_STALENESS;
     private @Nullable Clock clock;
     private @Nullable IapEventListener listener;
+    private String algorithm = "ES256";
 
     private Builder() {}
+
+    /**
+     * Sets which keys of the JWKS are kept: {@code ES256} (EC P-256, the default: Google IAP, AWS
+     * ALB, Pomerium) or {@code RS256} (RSA of at least 2048 bits: Cloudflare Access, Pomerium with
+     * an RSA key). A verifier built for a proxy sets its own algorithm over this one.
+     *
+     * @param algorithm {@code ES256} or {@code RS256}, not null
+     * @return this builder
+     * @throws IllegalArgumentException for any other algorithm
+     */
+    public Builder algorithm(String algorithm) {
+      this.algorithm = Jwks.algorithm(Objects.requireNonNull(algorithm, "algorithm"));
+      return this;
+    }
 
     /**
      * Sets where keys are fetched from. Default {@value RemoteKeySource#DEFAULT_JWKS_URI}.
@@ -367,15 +383,18 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return the source; close it when done
      */
     public RemoteKeySource build() {
-      return build(null, Clock.systemUTC(), IapEventListener.NONE);
+      return build(null, algorithm, Clock.systemUTC(), IapEventListener.NONE);
     }
 
     /**
-     * Builds for a verifier without changing this builder: the verifier's URI replaces this one
-     * when set, its clock and listener apply where this builder set none.
+     * Builds for a verifier without changing this builder: the verifier's URI (when set) and
+     * algorithm replace this one's, its clock and listener apply where this builder set none.
      */
     RemoteKeySource build(
-        @Nullable URI uriOverride, Clock defaultClock, IapEventListener defaultListener) {
+        @Nullable URI uriOverride,
+        String algorithm,
+        Clock defaultClock,
+        IapEventListener defaultListener) {
       return new RemoteKeySource(
           new RefreshingKeySource(
               new KeySourceSettings(
@@ -391,7 +410,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
                   forcedRefreshInterval,
                   maxStaleness,
                   clock != null ? clock : defaultClock,
-                  listener != null ? listener : defaultListener)));
+                  listener != null ? listener : defaultListener,
+                  algorithm)));
     }
 
     private static Duration notNegative(Duration d, String name) {

@@ -11,6 +11,7 @@ import static io.github.iapverifier.KeySourceFixtures.p256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -224,7 +225,7 @@ class RemoteKeySourceRefreshTest extends KeySourceTestBase {
 
     IapSigningKey after = source.key("k1");
     assertThat(after).isNotSameAs(before);
-    assertThat(after.publicKey().getW()).isEqualTo(replacement.toECPublicKey().getW());
+    assertThat(((ECPublicKey) after.publicKey()).getW()).isEqualTo(replacement.toECPublicKey().getW());
     assertThat(events.rotated).containsExactly(List.of(Set.of("k1"), Set.of("k1")));
   }
 

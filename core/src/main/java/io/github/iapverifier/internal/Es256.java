@@ -23,7 +23,7 @@ import org.bouncycastle.math.ec.ECPoint;
  * constructor. Thread-safe: the signer is created per call, the point's table is built under its
  * own lock.
  */
-public final class Es256 {
+public final class Es256 implements SignatureCheck {
 
   private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
   private static final ECDomainParameters DOMAIN =
@@ -75,6 +75,16 @@ public final class Es256 {
     return new Es256(q.normalize());
   }
 
+  @Override
+  public String algorithm() {
+    return "ES256";
+  }
+
+  @Override
+  public int signatureLength() {
+    return SIGNATURE_LENGTH;
+  }
+
   /**
    * Verifies a JOSE-format signature over the ASCII bytes {@code input[0, length)}.
    *
@@ -83,6 +93,7 @@ public final class Es256 {
    * @param signature the raw signature, r then s; any other length than 64 fails
    * @return true only for a valid signature with 0 &lt; r, s &lt; n
    */
+  @Override
   public boolean verify(byte[] input, int length, byte[] signature) {
     if (signature.length != SIGNATURE_LENGTH) {
       return false;

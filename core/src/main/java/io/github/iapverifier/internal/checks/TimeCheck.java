@@ -8,11 +8,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validity window: {@code exp} in the future and {@code iat} (and {@code nbf}, when present) in
  * the past, each with the clock skew, and {@code exp - iat} at most the issuer's lifetime plus
- * twice the skew. Immutable and thread-safe; the clock is injected.
+ * twice the skew when the issuer has a fixed lifetime. Immutable and thread-safe; the clock is
+ * injected.
  */
 public final class TimeCheck {
 
@@ -21,23 +23,54 @@ public final class TimeCheck {
 
   private final Clock clock;
   private final long skewMillis;
-  private final Duration lifetime;
+  private final @Nullable Duration lifetime;
+  private final boolean iatRequired;
+  private final String issuerName;
 
   /**
-   * Creates the check.
+   * Creates the check of an issuer that always sets {@code iat} and has a fixed lifetime (IAP).
    *
    * @param clock the clock, not null
    * @param skew the tolerance each way, not negative
    * @param lifetime the issuer's token lifetime ({@code exp - iat})
    */
   public TimeCheck(Clock clock, Duration skew, Duration lifetime) {
+    this(clock, skew, lifetime, true, "IAP");
+  }
+
+  /**
+   * Creates the check.
+   *
+   * @param clock the clock, not null
+   * @param skew the tolerance each way, not negative
+   * @param lifetime the longest {@code exp - iat} the issuer uses, or null for no bound
+   * @param iatRequired whether a missing {@code iat} is {@link Reason#MISSING_CLAIM}; when not,
+   *     a missing {@code iat} reads as {@link Validity#NO_ISSUED_AT} and bounds nothing
+   * @param issuerName who issues the tokens, for messages, for example {@code IAP}
+   */
+  public TimeCheck(
+      Clock clock,
+      Duration skew,
+      @Nullable Duration lifetime,
+      boolean iatRequired,
+      String issuerName) {
     this.clock = clock;
     this.skewMillis = skew.toMillis();
     this.lifetime = lifetime;
+    this.iatRequired = iatRequired;
+    this.issuerName = issuerName;
   }
 
-  /** {@code iat} and {@code exp}, in epoch milliseconds. */
-  public record Validity(long issuedAtMillis, long expiresAtMillis) {}
+  /**
+   * {@code iat} and {@code exp}, in epoch milliseconds.
+   *
+   * @param issuedAtMillis {@code iat}, or {@link #NO_ISSUED_AT} when the token has none
+   * @param expiresAtMillis {@code exp}
+   */
+  public record Validity(long issuedAtMillis, long expiresAtMillis) {
+    /** The {@code issuedAtMillis} of a token without {@code iat} (AWS ALB's). */
+    public static final long NO_ISSUED_AT = Long.MIN_VALUE;
+  }
 
   /**
    * Checks the times against the clock now.
@@ -50,7 +83,8 @@ public final class TimeCheck {
   public Validity check(Map<String, Object> claims) {
     long now = clock.millis();
     long exp = seconds(claims, "exp");
-    long iat = seconds(claims, "iat");
+    boolean hasIat = iatRequired || claims.get("iat") != null;
+    long iat = hasIat ? seconds(claims, "iat") : 0;
     if (exp * 1000 <= now - skewMillis) {
       throw fail(
           Reason.EXPIRED,
@@ -61,7 +95,7 @@ public final class TimeCheck {
               + " s ago"
               + skewAdvice());
     }
-    if (iat * 1000 > now + skewMillis) {
+    if (hasIat && iat * 1000 > now + skewMillis) {
       throw fail(
           Reason.ISSUED_IN_FUTURE,
           "the assertion is issued at "
@@ -79,15 +113,20 @@ public final class TimeCheck {
             "the assertion is not valid before " + Instant.ofEpochSecond(nbf));
       }
     }
+    if (!hasIat) {
+      return new Validity(Validity.NO_ISSUED_AT, exp * 1000);
+    }
     if (exp <= iat) {
       throw fail(Reason.MALFORMED, "exp must be after iat");
     }
-    if ((exp - iat) * 1000 > lifetime.toMillis() + 2 * skewMillis) {
+    if (lifetime != null && (exp - iat) * 1000 > lifetime.toMillis() + 2 * skewMillis) {
       throw fail(
           Reason.LIFETIME_TOO_LONG,
           "the assertion is valid for "
               + (exp - iat)
-              + " s; IAP issues them for "
+              + " s; "
+              + issuerName
+              + " issues them for at most "
               + lifetime.toSeconds()
               + " s");
     }
@@ -100,10 +139,10 @@ public final class TimeCheck {
         + " s); if this server's clock is wrong, fix its time synchronisation";
   }
 
-  private static long seconds(Map<String, Object> claims, String name) {
+  private long seconds(Map<String, Object> claims, String name) {
     Object value = claims.get(name);
     if (value == null) {
-      throw fail(Reason.MISSING_CLAIM, "claim '" + name + "' is missing; IAP always sets it");
+      throw fail(Reason.MISSING_CLAIM, "claim '" + name + "' is missing; " + issuerName + " always sets it");
     }
     if (!(value instanceof Number)) {
       throw fail(Reason.MALFORMED, "claim '" + name + "' must be a number of seconds");

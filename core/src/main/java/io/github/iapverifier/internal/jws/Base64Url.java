@@ -17,6 +17,26 @@ final class Base64Url {
         || c == '_';
   }
 
+  /**
+   * Whether {@code s[from, to)} is a padded segment: a multiple of four characters, with exactly
+   * the {@code =} its data length needs and only at its end.
+   */
+  static boolean isPadded(String s, int from, int to) {
+    if ((to - from) % 4 != 0) {
+      return false;
+    }
+    int data = to;
+    while (data > from && s.charAt(data - 1) == '=') {
+      data--;
+    }
+    int firstPad = s.indexOf('=', from);
+    if (firstPad >= 0 && firstPad < data) {
+      return false;
+    }
+    int pad = to - data;
+    return pad == (4 - (data - from) % 4) % 4;
+  }
+
   private static int value(byte c) {
     if (c >= 'A' && c <= 'Z') {
       return c - 'A';

@@ -40,6 +40,7 @@ final class KeySetFetcher {
   private final boolean ownsClient;
   private final Duration requestTimeout;
   private final int maxBytes;
+  private final String algorithm;
   private final Logger log;
   private final Set<String> reportedSkips = ConcurrentHashMap.newKeySet();
 
@@ -49,6 +50,7 @@ final class KeySetFetcher {
       Duration connectTimeout,
       Duration requestTimeout,
       int maxBytes,
+      String algorithm,
       Logger log) {
     this.uri = uri;
     this.ownsClient = client == null;
@@ -61,6 +63,7 @@ final class KeySetFetcher {
                 .build();
     this.requestTimeout = requestTimeout;
     this.maxBytes = maxBytes;
+    this.algorithm = algorithm;
     this.log = log;
   }
 
@@ -140,7 +143,7 @@ final class KeySetFetcher {
   private Map<String, IapSigningKey> keys(byte[] body) throws IOException {
     Jwks jwks;
     try {
-      jwks = Jwks.parse(new String(body, StandardCharsets.UTF_8));
+      jwks = Jwks.parse(new String(body, StandardCharsets.UTF_8), algorithm);
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed key set: " + e.getMessage());
     }
@@ -151,7 +154,11 @@ final class KeySetFetcher {
     }
     if (jwks.keys().isEmpty()) {
       throw new IOException(
-          "the key set holds no usable EC P-256 signing key (skipped: " + jwks.skipped() + ")");
+          "the key set holds no usable "
+              + ("ES256".equals(algorithm) ? "EC P-256" : "RSA (RS256)")
+              + " signing key (skipped: "
+              + jwks.skipped()
+              + ")");
     }
     return jwks.keys();
   }

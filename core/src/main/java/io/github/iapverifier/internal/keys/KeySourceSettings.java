@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxStaleness how long past expiry the last good keys serve while fetches fail
  * @param clock the clock of cache times
  * @param listener the observer of fetches and keys
+ * @param algorithm the algorithm whose keys are kept, {@code ES256} or {@code RS256}
  */
 public record KeySourceSettings(
     URI uri,
@@ -37,4 +38,5 @@ public record KeySourceSettings(
     Duration forcedRefreshInterval,
     Duration maxStaleness,
     Clock clock,
-    IapEventListener listener) {}
+    IapEventListener listener,
+    String algorithm) {}

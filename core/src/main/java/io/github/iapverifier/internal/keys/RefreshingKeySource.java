@@ -65,7 +65,13 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
     }
     this.fetcher =
         new KeySetFetcher(
-            uri, s.httpClient(), s.connectTimeout(), s.requestTimeout(), s.maxBytes(), log);
+            uri,
+            s.httpClient(),
+            s.connectTimeout(),
+            s.requestTimeout(),
+            s.maxBytes(),
+            s.algorithm(),
+            log);
     this.cacheControl =
         new CacheControl(s.minTtl().toMillis(), s.maxTtl().toMillis(), s.defaultTtl().toMillis());
     this.requestTimeout = s.requestTimeout();
