@@ -1,12 +1,14 @@
 package io.github.iapverifier.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import io.github.iapverifier.IapKeySource;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -87,6 +89,23 @@ class FakeCloudflareAccessTest {
                 .verify(new RSASSAVerifier(key)))
         .isFalse();
     assertThat(Http.get(URI.create(access.jwksUri() + "x")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void jwksUriWhenReadByTheCoreAsRs256ThenEveryPublishedKeyAsTheFakesKeySourceHasIt()
+      throws Exception {
+    String old = access.currentKeyId();
+    String fresh = access.rotateKeys();
+
+    IapKeySource served = IapKeySource.fromJwks(Http.get(access.jwksUri()).body(), "RS256");
+
+    for (String kid : List.of(old, fresh)) {
+      assertThat(served.key(kid).publicKey()).isEqualTo(access.keySource().key(kid).publicKey());
+      assertThat(served.key(kid).algorithm()).isEqualTo("RS256");
+    }
+    String body = Http.get(access.jwksUri()).body();
+    assertThatThrownBy(() -> IapKeySource.fromJwks(body, "ES256"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
