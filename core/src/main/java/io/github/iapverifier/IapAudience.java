@@ -35,7 +35,7 @@ public final class IapAudience {
     CLOUD_RUN,
     /**
      * The audience of another proxy than Google IAP, as configured: a Cloudflare Access AUD tag, a
-     * Pomerium route host, an AWS ALB client id.
+     * Pomerium route host, an AWS ALB signer ARN.
      */
     OTHER_PROXY
   }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies the assertions an identity-aware proxy signs onto each request and returns the identity
  * they carry: Google Cloud IAP (header {@code x-goog-iap-jwt-assertion}, built by {@link
- * #builder()}), Cloudflare Access ({@link #cloudflareAccess()}) or Pomerium ({@link #pomerium()}).
+ * #builder()}), Cloudflare Access ({@link #cloudflareAccess()}), AWS ALB ({@link #awsAlb()}) or
+ * Pomerium ({@link #pomerium()}).
  * One verifier accepts one proxy's assertions only; adapters read them from {@link #header()}.
  *
  * <pre>{@code
@@ -113,6 +114,16 @@ public final class IapVerifier implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Starts building a verifier of an AWS Application Load Balancer's assertions ({@code
+   * x-amzn-oidc-data}).
+   *
+   * @return a new builder, not thread-safe
+   */
+  public static AwsAlbBuilder awsAlb() {
+    return new AwsAlbBuilder();
   }
 
   /**
@@ -215,7 +226,8 @@ public final class IapVerifier implements AutoCloseable {
 
   /**
    * Returns the audiences this verifier accepts: Google IAP's resource audiences, Cloudflare
-   * Access's AUD tags or Pomerium's route host (kind {@link IapAudience.Kind#OTHER_PROXY}).
+   * Access's AUD tags, AWS ALB's signer ARNs or Pomerium's route host (kind {@link
+   * IapAudience.Kind#OTHER_PROXY}).
    *
    * @return the audiences, unmodifiable, never empty
    */

@@ -1,8 +1,6 @@
 package io.github.iapverifier;
 
 import io.github.iapverifier.IapVerificationException.Reason;
-import io.github.iapverifier.internal.keys.Jwks;
-import io.github.iapverifier.internal.keys.JwksUri;
 import io.github.iapverifier.internal.keys.KeySourceSettings;
 import io.github.iapverifier.internal.keys.RefreshingKeySource;
 import java.net.URI;
@@ -10,7 +8,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -18,25 +15,19 @@ import org.jspecify.annotations.Nullable;
  * The default key source: fetches IAP's JSON Web Key Set over HTTPS and keeps it fresh.
  *
  * <ul>
- *   <li>Keys are cached for the response's {@code Cache-Control: max-age} minus its {@code Age},
- *       clamped to {@linkplain Builder#ttlBounds bounds}; {@code no-cache} and {@code no-store}
- *       mean the lower bound.
- *   <li>Once {@linkplain Builder#refreshAhead a share} of that time has passed, the next lookup
- *       starts a refresh in the background and keeps answering from the current keys: in steady
- *       state no request waits on the network.
+ *   <li>Keys are cached for {@code Cache-Control: max-age} minus {@code Age}, clamped to
+ *       {@linkplain Builder#ttlBounds bounds}, and refreshed in the background once {@linkplain
+ *       Builder#refreshAhead a share} of that time has passed: in steady state no request waits on
+ *       the network.
  *   <li>A {@code kid} not in the set forces one refresh (single flight: concurrent lookups share
- *       it), at most once per {@linkplain Builder#forcedRefreshInterval interval}; then the key is
- *       unknown.
+ *       it), at most once per {@linkplain Builder#forcedRefreshInterval interval}.
  *   <li>When refreshes fail, the last good keys keep serving up to a {@linkplain
- *       Builder#maxStaleness maximum staleness} past their expiry, without waiting, while retries
- *       run in the background and back off (1 s doubling to 5 min). With no usable keys, lookups
- *       fail with {@link Reason#KEYS_UNAVAILABLE}: at once while backing off, else after at most
- *       the {@linkplain Builder#requestTimeout request timeout}.
+ *       Builder#maxStaleness maximum staleness} past expiry while retries back off (1 s doubling to
+ *       5 min). With no usable keys, lookups fail with {@link Reason#KEYS_UNAVAILABLE}.
  *   <li>A key that stays published stays the same {@link IapSigningKey} instance across refreshes,
  *       so cached verifications survive them; a withdrawn key is gone at once.
- *   <li>Every fetch has connect and response timeouts and a body size limit, follows redirects only
- *       to the same origin, and keeps only EC P-256 signing keys. {@code jku} and similar token
- *       headers are never consulted: the URI is configuration, not input.
+ *   <li>Every fetch has timeouts and a body size limit and follows redirects only within the
+ *       origin; {@code jku} and similar token headers are never consulted.
  * </ul>
  *
  * <p>Thread-safe. Fetches run on one daemon thread that {@link #close()} stops.
@@ -144,10 +135,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
   }
 
   /**
-   * Builds a {@link RemoteKeySource}. Defaults: Google's URI, 2 s connect and response timeouts, 64
-   * KiB body limit, TTL from {@code Cache-Control} clamped to [5 min, 24 h] (1 h without one),
-   * refresh after 80% of the TTL, one forced refresh per 30 s, stale keys served up to 24 h past
-   * expiry. Not thread-safe.
+   * Builds a {@link RemoteKeySource}; the defaults are Google's URI and the {@code DEFAULT_}
+   * constants. Not thread-safe.
    */
   public static final class Builder {
 
@@ -178,20 +167,8 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     /** Default {@link #maxStaleness}: 24 h. */
     public static final Duration DEFAULT_MAX_STALENESS = Duration.ofHours(24);
 
-    private URI jwksUri = URI.create(DEFAULT_JWKS_URI);
-    private @Nullable HttpClient httpClient;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-    private Duration minTtl = DEFAULT_MIN_TTL;
-    private Duration maxTtl = DEFAULT_MAX_TTL;
-    private Duration defaultTtl = DEFAULT_TTL;
-    private double refreshAhead = DEFAULT_REFRESH_AHEAD;
-    private Duration forcedRefreshInterval = DEFAULT_FORCED_REFRESH_INTERVAL;
-    private Duration maxStaleness = DEFAULT_MAX_STALENESS;
-    private @Nullable Clock clock;
-    private @Nullable IapEventListener listener;
-    private String algorithm = "ES256";
+    // The state and its validation; this class is the documented face of each setting.
+    private final KeySourceSettings.Draft draft = new KeySourceSettings.Draft();
 
     private Builder() {}
 
@@ -205,7 +182,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @throws IllegalArgumentException for any other algorithm
      */
     public Builder algorithm(String algorithm) {
-      this.algorithm = Jwks.algorithm(Objects.requireNonNull(algorithm, "algorithm"));
+      draft.algorithm(algorithm);
       return this;
     }
 
@@ -217,7 +194,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @throws IllegalArgumentException if the URI is not such a URI
      */
     public Builder jwksUri(URI jwksUri) {
-      this.jwksUri = JwksUri.check(jwksUri);
+      draft.uri(jwksUri);
       return this;
     }
 
@@ -230,68 +207,57 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return this builder
      */
     public Builder httpClient(HttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      draft.httpClient(httpClient);
       return this;
     }
 
     /**
-     * Sets the TCP connect timeout of the default client. Default 2 s: room for one lost SYN
-     * (retransmitted after 1 s), short enough that a blocked egress fails fast.
+     * Sets the TCP connect timeout of the default client. Default 2 s: room for one lost SYN, yet a
+     * blocked egress fails fast.
      *
      * @param timeout positive, not null
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      draft.connectTimeout(timeout);
       return this;
     }
 
     /**
      * Sets how long a fetch may take, from the request to the last byte, redirects included; also
-     * the longest a lookup waits for keys. Default 2 s: a ~1 KiB document normally arrives in well
-     * under 100 ms, and only a lookup with no usable keys (or an unknown key id) waits.
+     * the longest a lookup waits for keys (only one with no usable keys or an unknown kid waits).
+     * Default 2 s.
      *
      * @param timeout positive, not null
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive(timeout, "requestTimeout");
+      draft.requestTimeout(timeout);
       return this;
     }
 
     /**
-     * Sets the largest accepted response body, in bytes. Default 64 KiB: Google's set is ~1 KiB, so
-     * there is room for many more keys, yet a hostile server cannot make us buffer much.
+     * Sets the largest accepted response body, in bytes. Default 64 KiB: ample for a ~1 KiB set,
+     * yet a hostile server cannot make us buffer much.
      *
      * @param bytes at least 1024
      * @return this builder
      */
     public Builder maxResponseBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxResponseBytes must be at least 1024, got " + bytes);
-      }
-      this.maxResponseBytes = bytes;
+      draft.maxResponseBytes(bytes);
       return this;
     }
 
     /**
-     * Sets the bounds the {@code Cache-Control: max-age} is clamped to. Defaults 5 min and 24 h:
-     * the lower bound keeps a {@code no-cache} or tiny max-age from turning into a fetch per
-     * request; the upper bound makes a withdrawn key stop being trusted within a day whatever the
-     * server claims.
+     * Sets the bounds {@code Cache-Control: max-age} is clamped to. Defaults 5 min (no fetch per
+     * request whatever the server says) and 24 h (a withdrawn key is dropped within a day).
      *
      * @param min the shortest cache time, positive, not null
      * @param max the longest cache time, at least {@code min}, not null
      * @return this builder
      */
     public Builder ttlBounds(Duration min, Duration max) {
-      positive(min, "min");
-      positive(max, "max");
-      if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("max TTL " + max + " is shorter than min TTL " + min);
-      }
-      this.minTtl = min;
-      this.maxTtl = max;
+      draft.ttlBounds(min, max);
       return this;
     }
 
@@ -303,51 +269,43 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return this builder
      */
     public Builder defaultTtl(Duration ttl) {
-      this.defaultTtl = positive(ttl, "defaultTtl");
+      draft.defaultTtl(ttl);
       return this;
     }
 
     /**
      * Sets the share of the TTL after which a lookup starts a background refresh. Default 0.8: the
-     * remaining fifth (12 min of an hour) leaves time for retries with backoff before the keys
-     * expire, so a short outage never makes them stale.
+     * last fifth leaves time for retries before the keys expire.
      *
      * @param fraction between 0.1 and 1.0
      * @return this builder
      */
     public Builder refreshAhead(double fraction) {
-      if (!(fraction >= 0.1 && fraction <= 1.0)) {
-        throw new IllegalArgumentException(
-            "refreshAhead must be within [0.1, 1.0], got " + fraction);
-      }
-      this.refreshAhead = fraction;
+      draft.refreshAhead(fraction);
       return this;
     }
 
     /**
-     * Sets the least time between two refreshes forced by unknown key ids. Default 30 s: a flood of
-     * invented ids costs Google at most two fetches a minute per instance, and a genuinely new key
-     * is seen within 30 s at worst.
+     * Sets the least time between two refreshes forced by unknown key ids. Default 30 s: invented
+     * ids cost at most two fetches a minute, and a new key is seen within 30 s.
      *
      * @param interval positive, not null
      * @return this builder
      */
     public Builder forcedRefreshInterval(Duration interval) {
-      this.forcedRefreshInterval = positive(interval, "forcedRefreshInterval");
+      draft.forcedRefreshInterval(interval);
       return this;
     }
 
     /**
      * Sets how long past their expiry the last good keys keep serving while fetches fail. Default
-     * 24 h: rides out a long outage of gstatic or of the egress path (a night, a weekend morning),
-     * yet an app cut off from Google for longer fails closed instead of trusting keys that may have
-     * been withdrawn. Zero never serves stale keys.
+     * 24 h: rides out a night's outage, then fails closed. Zero never serves stale keys.
      *
      * @param staleness zero or positive, not null
      * @return this builder
      */
     public Builder maxStaleness(Duration staleness) {
-      this.maxStaleness = notNegative(staleness, "maxStaleness");
+      draft.maxStaleness(staleness);
       return this;
     }
 
@@ -359,7 +317,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      draft.clock(clock);
       return this;
     }
 
@@ -372,7 +330,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return this builder
      */
     public Builder eventListener(IapEventListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      draft.listener(listener);
       return this;
     }
 
@@ -383,7 +341,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      * @return the source; close it when done
      */
     public RemoteKeySource build() {
-      return build(null, algorithm, Clock.systemUTC(), IapEventListener.NONE);
+      return build(null, null, Clock.systemUTC(), IapEventListener.NONE);
     }
 
     /**
@@ -392,41 +350,12 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
      */
     RemoteKeySource build(
         @Nullable URI uriOverride,
-        String algorithm,
+        @Nullable String algorithm,
         Clock defaultClock,
         IapEventListener defaultListener) {
       return new RemoteKeySource(
           new RefreshingKeySource(
-              new KeySourceSettings(
-                  uriOverride != null ? uriOverride : jwksUri,
-                  httpClient,
-                  connectTimeout,
-                  requestTimeout,
-                  maxResponseBytes,
-                  minTtl,
-                  maxTtl,
-                  defaultTtl,
-                  refreshAhead,
-                  forcedRefreshInterval,
-                  maxStaleness,
-                  clock != null ? clock : defaultClock,
-                  listener != null ? listener : defaultListener,
-                  algorithm)));
-    }
-
-    private static Duration notNegative(Duration d, String name) {
-      if (Objects.requireNonNull(d, name).isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative");
-      }
-      return d;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
+              draft.build(uriOverride, algorithm, defaultClock, defaultListener)));
     }
   }
 }

@@ -22,7 +22,20 @@ public final class JwksUri {
    * @throws IllegalArgumentException naming {@code jwksUri}, without echoing user-info
    */
   public static URI check(URI uri) {
-    Objects.requireNonNull(uri, "jwksUri");
+    return check(uri, "jwksUri", "https://www.gstatic.com/iap/verify/public_key-jwk");
+  }
+
+  /**
+   * {@link #check(URI)} for a setting of another name.
+   *
+   * @param uri the URI, not null
+   * @param setting the setting's name, for messages
+   * @param example a valid value, for messages
+   * @return the URI
+   * @throws IllegalArgumentException naming the setting, without echoing user-info
+   */
+  public static URI check(URI uri, String setting, String example) {
+    Objects.requireNonNull(uri, setting);
     String scheme = uri.getScheme();
     String userInfo = uri.getRawUserInfo();
     if (!("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
@@ -31,8 +44,10 @@ public final class JwksUri {
       String shown =
           userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "***@");
       throw new IllegalArgumentException(
-          "jwksUri must be an absolute http(s) URI without user-info, such as"
-              + " https://www.gstatic.com/iap/verify/public_key-jwk, got '"
+          setting
+              + " must be an absolute http(s) URI without user-info, such as "
+              + example
+              + ", got '"
               + Text.printable(shown)
               + "'");
     }
