@@ -174,7 +174,9 @@ public final class FakeCloudflareAccess extends FakeProxy {
      * @return the running fake; close it when done
      */
     public FakeCloudflareAccess start() {
-      return new FakeCloudflareAccess(this);
+      FakeCloudflareAccess fake = new FakeCloudflareAccess(this);
+      fake.warmUpOnce(fake.jwksUri(), () -> {});
+      return fake;
     }
   }
 }

@@ -179,7 +179,9 @@ public final class FakePomerium extends FakeProxy {
      * @return the running fake; close it when done
      */
     public FakePomerium start() {
-      return new FakePomerium(this);
+      FakePomerium fake = new FakePomerium(this);
+      fake.warmUpOnce(fake.jwksUri(), () -> {});
+      return fake;
     }
   }
 }
