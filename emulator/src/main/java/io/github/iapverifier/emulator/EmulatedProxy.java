@@ -23,8 +23,8 @@ import java.util.UUID;
 /**
  * The proxy the emulator plays: its keys (served on the emulator's own port, at the proxy's path),
  * the headers it adds to a forwarded request (its signed assertion and its unsigned identity
- * headers), and the settings an app needs to trust it. The tokens are minted by the test kit's
- * fake of that proxy. Thread-safe.
+ * headers), and the settings an app needs to trust it. The tokens are minted by the test kit's fake
+ * of that proxy. Thread-safe.
  */
 abstract class EmulatedProxy implements AutoCloseable {
 
@@ -200,9 +200,7 @@ abstract class EmulatedProxy implements AutoCloseable {
     List<String[]> settings(URI base) {
       return List.of(
           new String[] {"iap.proxy", "proxy", "cloudflare-access"},
-          new String[] {
-            "iap.cloudflare-access.team-domain", "team-domain", access.teamDomain()
-          },
+          new String[] {"iap.cloudflare-access.team-domain", "team-domain", access.teamDomain()},
           new String[] {"iap.cloudflare-access.audiences", "audiences", access.audience()},
           new String[] {
             "iap.cloudflare-access.jwks-uri", "jwks-uri", base + FakeCloudflareAccess.CERTS_PATH
@@ -254,11 +252,12 @@ abstract class EmulatedProxy implements AutoCloseable {
       Instant now = Instant.now();
       switch (test == null ? SecureTokenTest.NOT_SET : test) {
         case SIGNATURE -> token.signedWithUnpublishedKey();
-          // The load balancer's tokens have no iat: the nearest case is one not yet valid.
-        case FUTURE_ISSUE -> token.claim("nbf", now.plus(Duration.ofMinutes(5)).getEpochSecond());
+        // ALB's tokens have no iat, and their times are in the JOSE header: not valid yet.
+        case FUTURE_ISSUE -> token.header("nbf", now.plus(Duration.ofMinutes(5)).getEpochSecond());
         case PAST_EXPIRATION -> token.issuedAt(now.minus(Duration.ofMinutes(20)));
-        case ISSUER -> token.issuer("https://not-the-idp.example.com");
-          // No audience: the load balancer's ARN is what binds the token to this app.
+        // An app checks the issuer only if it lists issuers; it always checks the client id.
+        case ISSUER -> token.client("another-oidc-client");
+        // No audience: the load balancer's ARN is what binds the token to this app.
         case AUDIENCE -> token.signer(FakeAwsAlb.DEFAULT_SIGNER.replace("fake-alb", "other-alb"));
         default -> {}
       }
@@ -330,6 +329,7 @@ abstract class EmulatedProxy implements AutoCloseable {
       return List.of(
           new String[] {"iap.proxy", "proxy", "pomerium"},
           new String[] {"iap.pomerium.route-host", "route-host", pomerium.routeHost()},
+          new String[] {"iap.pomerium.algorithm", "algorithm", pomerium.algorithm()},
           new String[] {"iap.pomerium.jwks-uri", "jwks-uri", base + FakePomerium.JWKS_PATH});
     }
 
