@@ -39,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * IapIdentity who = verifier.verify(request.getHeader("x-goog-iap-jwt-assertion"));
  * }</pre>
  *
- * <p>For Google IAP, an assertion is accepted only if it is a compact JWS of at most 8 KiB, signed with ES256 by a
- * key IAP publishes, issued by {@code https://cloud.google.com/iap} for one of the configured
- * audiences, within its validity (with a clock skew, 30 seconds by default) and, when configured,
- * for an identity in an allowed hosted domain holding the required access levels. Cheap checks run
- * before the signature check, so garbage is rejected in microseconds.
+ * <p>For Google IAP, an assertion is accepted only if it is a compact JWS of at most 8 KiB, signed
+ * with ES256 by a key IAP publishes, issued by {@code https://cloud.google.com/iap} for one of the
+ * configured audiences, within its validity (with a clock skew, 30 seconds by default) and, when
+ * configured, for an identity in an allowed hosted domain holding the required access levels. Cheap
+ * checks run before the signature check, so garbage is rejected in microseconds.
  *
  * <p>Assertions that verified are remembered (by exact match of the whole string) until they
  * expire, so a repeat is answered without a second signature check, provided the key that verified
@@ -127,6 +127,24 @@ public final class IapVerifier implements AutoCloseable {
   }
 
   /**
+   * Starts building a verifier of Cloudflare Access's application tokens.
+   *
+   * @return a new builder, not thread-safe
+   */
+  public static CloudflareAccessBuilder cloudflareAccess() {
+    return new CloudflareAccessBuilder();
+  }
+
+  /**
+   * Starts building a verifier of Pomerium's assertions.
+   *
+   * @return a new builder, not thread-safe
+   */
+  public static PomeriumBuilder pomerium() {
+    return new PomeriumBuilder();
+  }
+
+  /**
    * Returns the proxy whose assertions this verifier accepts.
    *
    * @return the proxy, never null
@@ -136,8 +154,8 @@ public final class IapVerifier implements AutoCloseable {
   }
 
   /**
-   * Returns the request header from which adapters read the assertion: the {@link #proxy()
-   * proxy's} header, {@value #HEADER} for Google IAP.
+   * Returns the request header from which adapters read the assertion: the {@link #proxy() proxy's}
+   * header, {@value #HEADER} for Google IAP.
    *
    * @return the header name, never null
    */

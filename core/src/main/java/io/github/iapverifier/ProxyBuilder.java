@@ -140,8 +140,7 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
     }
     RemoteKeySource.Builder r = remote != null ? remote : RemoteKeySource.builder();
     RemoteKeySource source =
-        r.build(
-            keysUri != null ? keysUri : defaultJwksUri, rules.algorithm(), clock, listener);
+        r.build(keysUri != null ? keysUri : defaultJwksUri, rules.algorithm(), clock, listener);
     return new IapVerifier(rules, audiences, this, source, source);
   }
 }

@@ -225,7 +225,8 @@ class RemoteKeySourceRefreshTest extends KeySourceTestBase {
 
     IapSigningKey after = source.key("k1");
     assertThat(after).isNotSameAs(before);
-    assertThat(((ECPublicKey) after.publicKey()).getW()).isEqualTo(replacement.toECPublicKey().getW());
+    assertThat(((ECPublicKey) after.publicKey()).getW())
+        .isEqualTo(replacement.toECPublicKey().getW());
     assertThat(events.rotated).containsExactly(List.of(Set.of("k1"), Set.of("k1")));
   }
 

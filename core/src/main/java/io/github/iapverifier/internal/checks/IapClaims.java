@@ -68,19 +68,11 @@ public record IapClaims(
   }
 
   private static String requiredString(Map<String, Object> claims, String name) {
-    String value = optionalString(claims, name);
-    if (value == null || value.isEmpty()) {
-      throw fail(Reason.MISSING_CLAIM, "claim '" + name + "' is missing; IAP always sets it");
-    }
-    return value;
+    return Claims.required(claims, name, "IAP");
   }
 
   private static @Nullable String optionalString(Map<String, Object> claims, String name) {
-    Object value = claims.get(name);
-    if (value != null && !(value instanceof String)) {
-      throw fail(Reason.MALFORMED, "claim '" + name + "' must be a string");
-    }
-    return (String) value;
+    return Claims.optional(claims, name);
   }
 
   @SuppressWarnings("unchecked")
@@ -92,18 +84,6 @@ public record IapClaims(
     if (!(google instanceof Map)) {
       throw fail(Reason.MALFORMED, "claim 'google' must be an object");
     }
-    Object levels = ((Map<String, Object>) google).get("access_levels");
-    if (levels == null) {
-      return List.of();
-    }
-    if (!(levels instanceof List)) {
-      throw fail(Reason.MALFORMED, "claim 'google.access_levels' must be an array of strings");
-    }
-    for (Object level : (List<?>) levels) {
-      if (!(level instanceof String)) {
-        throw fail(Reason.MALFORMED, "claim 'google.access_levels' must be an array of strings");
-      }
-    }
-    return (List<String>) levels;
+    return Claims.strings((Map<String, Object>) google, "access_levels", "google.access_levels");
   }
 }

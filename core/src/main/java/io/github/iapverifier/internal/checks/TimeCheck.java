@@ -44,8 +44,8 @@ public final class TimeCheck {
    * @param clock the clock, not null
    * @param skew the tolerance each way, not negative
    * @param lifetime the longest {@code exp - iat} the issuer uses, or null for no bound
-   * @param iatRequired whether a missing {@code iat} is {@link Reason#MISSING_CLAIM}; when not,
-   *     a missing {@code iat} reads as {@link Validity#NO_ISSUED_AT} and bounds nothing
+   * @param iatRequired whether a missing {@code iat} is {@link Reason#MISSING_CLAIM}; when not, a
+   *     missing {@code iat} reads as {@link Validity#NO_ISSUED_AT} and bounds nothing
    * @param issuerName who issues the tokens, for messages, for example {@code IAP}
    */
   public TimeCheck(
@@ -142,7 +142,9 @@ public final class TimeCheck {
   private long seconds(Map<String, Object> claims, String name) {
     Object value = claims.get(name);
     if (value == null) {
-      throw fail(Reason.MISSING_CLAIM, "claim '" + name + "' is missing; " + issuerName + " always sets it");
+      throw fail(
+          Reason.MISSING_CLAIM,
+          "claim '" + name + "' is missing; " + issuerName + " always sets it");
     }
     if (!(value instanceof Number)) {
       throw fail(Reason.MALFORMED, "claim '" + name + "' must be a number of seconds");

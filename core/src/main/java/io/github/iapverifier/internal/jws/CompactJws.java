@@ -98,8 +98,7 @@ public final class CompactJws {
       throw malformed("a segment of the assertion is not padded base64url");
     }
     // Latin-1 is exact here: every character was checked to be ASCII.
-    return new CompactJws(
-        token.getBytes(StandardCharsets.ISO_8859_1), firstDot, secondDot, padded);
+    return new CompactJws(token.getBytes(StandardCharsets.ISO_8859_1), firstDot, secondDot, padded);
   }
 
   /**

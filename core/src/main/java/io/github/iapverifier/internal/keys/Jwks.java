@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a JSON Web Key Set into signing keys, keeping only the keys of one algorithm: EC P-256
- * keys for ES256, RSA keys of at least 2048 bits for RS256.
+ * Reads a JSON Web Key Set into signing keys, keeping only the keys of one algorithm: EC P-256 keys
+ * for ES256, RSA keys of at least 2048 bits for RS256.
  *
  * @param keys the usable keys by id, unmodifiable, possibly empty
  * @param skipped a description of each key that was skipped and why, unmodifiable

@@ -56,7 +56,9 @@ public final class Failures {
         Reason.BAD_SIGNATURE,
         "ES256".equals(algorithm)
             ? "the signature is not 64 bytes (raw r||s, as ES256 requires)"
-            : "the signature is not " + length + " bytes (the key's modulus length, as RS256"
+            : "the signature is not "
+                + length
+                + " bytes (the key's modulus length, as RS256"
                 + " requires)");
   }
 

@@ -49,7 +49,8 @@ class JwksTest {
     Jwks jwks = Jwks.parse(json);
 
     assertThat(jwks.keys()).containsOnlyKeys("good", "no-use");
-    assertThat(((ECPublicKey) jwks.keys().get("good").publicKey()).getW()).isEqualTo(good.toECPublicKey().getW());
+    assertThat(((ECPublicKey) jwks.keys().get("good").publicKey()).getW())
+        .isEqualTo(good.toECPublicKey().getW());
     assertThat(jwks.skipped())
         .hasSize(9)
         .anySatisfy(s -> assertThat(s).startsWith("enc (use enc"))
