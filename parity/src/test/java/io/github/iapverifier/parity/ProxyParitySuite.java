@@ -85,7 +85,7 @@ public abstract class ProxyParitySuite {
     return all;
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenValidAssertionAndForgedUnsignedHeadersThenVerifiedIdentityOnly(IapProxy proxy)
       throws Exception {
@@ -103,20 +103,20 @@ public abstract class ProxyParitySuite {
                 200, ANA, ANA, ANA, null, null, s.proxy().unsignedSeenBy(ANA, ana.subject())));
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenNoAssertionThen401Missing(IapProxy proxy) throws Exception {
     ParityHttp.assertRejected(send(proxy, "/whoami"), Reason.MISSING);
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenOnlyForgedUnsignedHeadersThen401Missing(IapProxy proxy) throws Exception {
     ParityHttp.assertRejected(send(proxy, "/whoami", FORGED_UNSIGNED), Reason.MISSING);
   }
 
   /** Another proxy's assertion header is not this proxy's: the request has no assertion. */
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenGoogleAssertionInGooglesHeaderThen401Missing(IapProxy proxy) throws Exception {
     try (FakeIap google = FakeIap.start()) {
@@ -125,14 +125,14 @@ public abstract class ProxyParitySuite {
     }
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenMalformedThen401Malformed(IapProxy proxy) throws Exception {
     ParityHttp.assertRejected(
         send(proxy, "/whoami", proxy.header(), "not-a-token"), Reason.MALFORMED);
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenTwoAssertionHeadersThen401Malformed(IapProxy proxy) throws Exception {
     String token = started(proxy).proxy().valid(ANA);
@@ -141,7 +141,7 @@ public abstract class ProxyParitySuite {
         send(proxy, "/whoami", proxy.header(), token, proxy.header(), token), Reason.MALFORMED);
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenExpiredThen401Expired(IapProxy proxy) throws Exception {
     ParityHttp.assertRejected(
@@ -150,7 +150,7 @@ public abstract class ProxyParitySuite {
   }
 
   /** Another application's token (for AWS ALB another load balancer's: WRONG_SIGNER). */
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenForAnotherAppThen401WrongAudienceOrSigner(IapProxy proxy) throws Exception {
     ParityProxy fake = started(proxy).proxy();
@@ -159,7 +159,7 @@ public abstract class ProxyParitySuite {
         send(proxy, "/whoami", proxy.header(), fake.foreign(ANA)), fake.foreignReason());
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenSignedWithUnpublishedKeyThen401BadSignature(IapProxy proxy) throws Exception {
     ParityHttp.assertRejected(
@@ -167,7 +167,7 @@ public abstract class ProxyParitySuite {
         Reason.BAD_SIGNATURE);
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = IapProxy.class, names = "GOOGLE_IAP", mode = EnumSource.Mode.EXCLUDE)
   void proxyWhenExcludedPathThenNoIdentityAndNoForgedHeader(IapProxy proxy) throws Exception {
     HttpResponse<String> response =
