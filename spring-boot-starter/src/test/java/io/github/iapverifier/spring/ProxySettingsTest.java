@@ -178,7 +178,7 @@ class ProxySettingsTest {
         .run(
             context -> {
               FailureAnalysis analysis = failure(context);
-              assertThat(analysis.getDescription()).startsWith("Invalid IAP setting: ");
+              assertThat(analysis.getDescription()).startsWith("Invalid iap.aws-alb.* setting: ");
               assertThat(analysis.getAction()).startsWith("Set iap.aws-alb.signers");
             });
   }

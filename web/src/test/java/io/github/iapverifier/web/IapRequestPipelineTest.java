@@ -315,7 +315,8 @@ class IapRequestPipelineTest {
       IapRequestPipeline pipeline = builder().build(albVerifier);
       String token = alb.token().email("ana@example.com").build();
 
-      IapDecision verified = pipeline.decide(TestRequest.get("/x").header("X-Amzn-Oidc-Data", token));
+      IapDecision verified =
+          pipeline.decide(TestRequest.get("/x").header("X-Amzn-Oidc-Data", token));
       IapDecision inGooglesHeader =
           pipeline.decide(TestRequest.get("/x").header(IapVerifier.HEADER, token));
       IapDecision twice =
@@ -332,6 +333,13 @@ class IapRequestPipelineTest {
       assertThat(pipeline.rejectMissing(TestRequest.get("/x")).bodyText())
           .contains(IapProblem.detail(Reason.MISSING));
       assertThat(pipeline.toString()).startsWith("IapRequestPipeline[proxy=aws-alb, ");
+      assertThat(
+              builder()
+                  .includeRejectionMessage(true)
+                  .build(albVerifier)
+                  .rejectMissing(TestRequest.get("/x"))
+                  .bodyText())
+          .contains("the request carries no x-amzn-oidc-data header");
     }
   }
 }

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.spring.proxies.reactive.ProxyReactiveApplication;
 import io.github.iapverifier.spring.proxies.servlet.ProxyServletApplication;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -61,9 +56,6 @@ class ProxyAppsTest {
     "x-amzn-oidc-identity", "boss",
     "X-Pomerium-Claim-Email", "boss@example.com",
   };
-
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   static TestProxies proxies;
   static final Map<Stack, Map<IapProxy, ConfigurableApplicationContext>> apps =
@@ -117,20 +109,7 @@ class ProxyAppsTest {
   }
 
   static HttpResponse<String> get(Stack stack, IapProxy proxy, String path, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(stack, proxy) + path))
-            .timeout(Duration.ofSeconds(20));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestProxies.get(URI.create("http://127.0.0.1:" + port(stack, proxy) + path), headers);
   }
 
   static String[] forgedAnd(String... more) {

@@ -10,13 +10,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.catalina.Context;
@@ -35,9 +31,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * dispatcher type as {@code web.xml} would.
  */
 class ProxyFilterTomcatTest {
-
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   static TestProxies proxies;
   static Tomcat tomcat;
@@ -105,26 +98,14 @@ class ProxyFilterTomcatTest {
   }
 
   static HttpResponse<String> get(IapProxy proxy, String path, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://127.0.0.1:"
-                        + tomcat.getConnector().getLocalPort()
-                        + "/"
-                        + proxy.configName()
-                        + path))
-            .timeout(Duration.ofSeconds(20));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestProxies.get(
+        URI.create(
+            "http://127.0.0.1:"
+                + tomcat.getConnector().getLocalPort()
+                + "/"
+                + proxy.configName()
+                + path),
+        headers);
   }
 
   @Test

@@ -4,6 +4,13 @@ import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.test.FakeAwsAlb;
 import io.github.iapverifier.test.FakeCloudflareAccess;
 import io.github.iapverifier.test.FakePomerium;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,6 +70,25 @@ public final class TestProxies implements AutoCloseable {
         return "x-amzn-oidc-identity=sub-" + email;
       default:
         return "x-pomerium-claim-email=" + email;
+    }
+  }
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A GET over real HTTP with header name/value pairs. */
+  static HttpResponse<String> get(URI uri, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
