@@ -3,6 +3,8 @@ package io.github.iapverifier.test;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import io.github.iapverifier.AwsAlbBuilder;
+import io.github.iapverifier.IapVerifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -141,6 +143,22 @@ public final class FakeAwsAlb extends FakeProxy {
   }
 
   /**
+   * Returns a verifier builder configured against this fake: its region, signer, client id and
+   * issuer, with {@link #keyEndpoint()} in place of the region's key endpoint. Add settings and
+   * build.
+   *
+   * @return a new builder
+   */
+  public AwsAlbBuilder verifierBuilder() {
+    return IapVerifier.awsAlb()
+        .region(region)
+        .keyEndpoint(keyEndpoint())
+        .signers(signer)
+        .clientIds(clientId)
+        .issuers(issuer);
+  }
+
+  /**
    * Starts minting an {@code x-amzn-oidc-data} token: this fake's signer, client and issuer, the
    * user {@code user@example.com} (username {@code user}, a UUID subject derived from the email),
    * expiring 2 minutes from now, signed by the current key.
@@ -248,7 +266,16 @@ public final class FakeAwsAlb extends FakeProxy {
      * @return the running fake; close it when done
      */
     public FakeAwsAlb start() {
-      return new FakeAwsAlb(this);
+      FakeAwsAlb fake = new FakeAwsAlb(this);
+      fake.warmUpOnce(
+          URI.create(fake.keyEndpoint() + "/" + fake.currentKeyId()),
+          () -> {
+            try (IapVerifier verifier =
+                fake.verifierBuilder().keySource(fake.keySource()).build()) {
+              verifier.verify(fake.token().build());
+            }
+          });
+      return fake;
     }
   }
 }

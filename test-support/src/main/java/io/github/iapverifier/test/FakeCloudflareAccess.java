@@ -1,5 +1,7 @@
 package io.github.iapverifier.test;
 
+import io.github.iapverifier.CloudflareAccessBuilder;
+import io.github.iapverifier.IapVerifier;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Objects;
@@ -120,6 +122,19 @@ public final class FakeCloudflareAccess extends FakeProxy {
     return new CloudflareAccessTokenBuilder(this);
   }
 
+  /**
+   * Returns a verifier builder configured against this fake: its team domain and AUD tag, with
+   * {@link #jwksUri()} in place of the team domain's key endpoint. Add settings and build.
+   *
+   * @return a new builder
+   */
+  public CloudflareAccessBuilder verifierBuilder() {
+    return IapVerifier.cloudflareAccess()
+        .teamDomain(teamDomain)
+        .audiences(audience)
+        .jwksUri(jwksUri());
+  }
+
   @Override
   KeyEndpoint.Answer answer(String path) {
     return path.equals(CERTS_PATH)
@@ -174,7 +189,16 @@ public final class FakeCloudflareAccess extends FakeProxy {
      * @return the running fake; close it when done
      */
     public FakeCloudflareAccess start() {
-      return new FakeCloudflareAccess(this);
+      FakeCloudflareAccess fake = new FakeCloudflareAccess(this);
+      fake.warmUpOnce(
+          fake.jwksUri(),
+          () -> {
+            try (IapVerifier verifier =
+                fake.verifierBuilder().keySource(fake.keySource()).build()) {
+              verifier.verify(fake.token().build());
+            }
+          });
+      return fake;
     }
   }
 }

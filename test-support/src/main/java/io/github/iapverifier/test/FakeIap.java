@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A fake Identity-Aware Proxy for tests: it holds real P-256 keys, serves their JWKS over real HTTP
@@ -59,8 +58,6 @@ public final class FakeIap extends FakeProxy {
     AUDIENCE
   }
 
-  private static final AtomicBoolean JVM_WARMED = new AtomicBoolean();
-
   private final IapAudience audience;
 
   private FakeIap(IapAudience audience, Clock clock) {
@@ -74,25 +71,21 @@ public final class FakeIap extends FakeProxy {
   }
 
   private void warmUpJvmOnce() {
-    if (!JVM_WARMED.compareAndSet(false, true)) {
-      return;
-    }
     Duration patience = Duration.ofSeconds(60);
-    try (IapVerifier verifier =
-        IapVerifier.builder()
-            .audiences(audience)
-            .clock(clock())
-            .jwksUri(jwksUri())
-            .remoteKeySource(
-                RemoteKeySource.builder().connectTimeout(patience).requestTimeout(patience))
-            .build()) {
-      verifier.verify(token().build());
-    } catch (RuntimeException e) {
-      // Only a warm-up: the verifier under test reports whatever is really wrong.
-    } finally {
-      endpoint().resetRequests();
-    }
+    warmUpOnce(
+        jwksUri(),
+        () -> {
+          try (IapVerifier verifier =
+              verifierBuilder()
+                  .clock(clock())
+                  .remoteKeySource(
+                      RemoteKeySource.builder().connectTimeout(patience).requestTimeout(patience))
+                  .build()) {
+            verifier.verify(token().build());
+          }
+        });
   }
+
 
   /**
    * Starts a fake IAP for {@link #DEFAULT_AUDIENCE} on the system clock.

@@ -1,5 +1,7 @@
 package io.github.iapverifier.test;
 
+import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.PomeriumBuilder;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Objects;
@@ -119,6 +121,16 @@ public final class FakePomerium extends FakeProxy {
     return new PomeriumTokenBuilder(this);
   }
 
+  /**
+   * Returns a verifier builder configured against this fake: its route host and algorithm, with
+   * {@link #jwksUri()} in place of the route's key endpoint. Add settings and build.
+   *
+   * @return a new builder
+   */
+  public PomeriumBuilder verifierBuilder() {
+    return IapVerifier.pomerium().routeHost(routeHost).algorithm(algorithm).jwksUri(jwksUri());
+  }
+
   @Override
   KeyEndpoint.Answer answer(String path) {
     return path.equals(JWKS_PATH)
@@ -179,7 +191,16 @@ public final class FakePomerium extends FakeProxy {
      * @return the running fake; close it when done
      */
     public FakePomerium start() {
-      return new FakePomerium(this);
+      FakePomerium fake = new FakePomerium(this);
+      fake.warmUpOnce(
+          fake.jwksUri(),
+          () -> {
+            try (IapVerifier verifier =
+                fake.verifierBuilder().keySource(fake.keySource()).build()) {
+              verifier.verify(fake.token().build());
+            }
+          });
+      return fake;
     }
   }
 }

@@ -2,7 +2,15 @@ package io.github.iapverifier.test;
 
 import com.nimbusds.jose.jwk.JWK;
 import io.github.iapverifier.IapKeySource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -10,6 +18,9 @@ import java.util.function.Supplier;
  * that dates its tokens. Thread-safe.
  */
 abstract class FakeProxy implements AutoCloseable {
+
+  private static final Set<Class<?>> WARMED = ConcurrentHashMap.newKeySet();
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private final Clock clock;
   private final KeyRing keys;
@@ -83,6 +94,37 @@ abstract class FakeProxy implements AutoCloseable {
   @Override
   public void close() {
     endpoint.close();
+  }
+
+  /**
+   * Once per kind of fake in a JVM: fetches its keys over HTTP and runs {@code verification} (a
+   * verifier of this fake checking one of its tokens), with patience. The first key fetch and
+   * verification in a JVM load the HTTP client, the JOSE parser and the signature code, which takes
+   * seconds on a loaded CI machine and must not be charged to the verifier under test (whose key
+   * fetches time out after 2 s by default). The request count is reset afterwards.
+   *
+   * @param keyUri a URI the key endpoint answers
+   * @param verification the verification to run; its failure is ignored (only a warm-up)
+   */
+  final void warmUpOnce(URI keyUri, Runnable verification) {
+    if (!WARMED.add(getClass())) {
+      return;
+    }
+    try {
+      HttpClient.newBuilder()
+          .connectTimeout(PATIENCE)
+          .build()
+          .send(
+              HttpRequest.newBuilder(keyUri).timeout(PATIENCE).build(),
+              HttpResponse.BodyHandlers.discarding());
+      verification.run();
+    } catch (IOException | RuntimeException e) {
+      // Only a warm-up: the verifier under test reports whatever is really wrong.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      endpoint.resetRequests();
+    }
   }
 
   Clock clock() {

@@ -96,8 +96,7 @@ final class KeyRing {
     for (JWK key : keys) {
       byId.put(key.getKeyID(), key);
       IapSigningKey kept = before.get(key.getKeyID());
-      IapSigningKey verifying1 = kept != null ? kept : verificationKey(key);
-      if (verifying1 != null) verifying.put(key.getKeyID(), verifying1);
+      verifying.put(key.getKeyID(), kept != null ? kept : verificationKey(key));
     }
     this.verificationKeys = Collections.unmodifiableMap(verifying);
     this.published = Collections.unmodifiableMap(byId);
@@ -108,7 +107,7 @@ final class KeyRing {
       if (key instanceof ECKey ec) {
         return IapSigningKey.of(key.getKeyID(), ec.toECPublicKey());
       }
-      return null; // INTERIM until proxies-core: IapSigningKey.of(kid, RSAPublicKey)
+      return IapSigningKey.of(key.getKeyID(), ((RSAKey) key).toRSAPublicKey());
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }

@@ -1,11 +1,17 @@
 package io.github.iapverifier.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
+import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.IapProxy;
+import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.IapVerificationException.Reason;
+import io.github.iapverifier.IapVerifier;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +22,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +158,64 @@ class FakeAwsAlbTest {
     assertThat(Http.get(URI.create(alb.keyEndpoint() + "/" + old)).statusCode()).isEqualTo(404);
     assertThat(alb.keySource().key(old)).isNull();
     assertThat(alb.keySource().key(fresh)).isNotNull();
+  }
+
+  @Test
+  void verifierBuilderWhenTokenFetchedOverHttpThenCoreVerifierAcceptsWithExactIdentity() {
+    try (IapVerifier verifier =
+        alb.verifierBuilder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()) {
+      IapIdentity who = verifier.verify(alb.token().email("ana@example.com").build());
+
+      assertThat(who.proxy()).isEqualTo(IapProxy.AWS_ALB);
+      assertThat(who.email()).isEqualTo("ana@example.com");
+      assertThat(who.subject())
+          .isEqualTo(
+              UUID.nameUUIDFromBytes("ana@example.com".getBytes(StandardCharsets.UTF_8))
+                  .toString());
+      assertThat(who.claims()).containsEntry("username", "ana");
+      assertThat(who.audience()).isEqualTo(FakeAwsAlb.DEFAULT_SIGNER);
+      assertThat(who.expiresAt()).isEqualTo(NOW.plusSeconds(120));
+      assertThat(alb.keyRequests()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void verifierBuilderWhenEachInvalidTokenThenCoreVerifierRejectsWithItsReason() {
+    Map<String, Reason> cases = new LinkedHashMap<>();
+    cases.put(alb.token().signedWithUnpublishedKey().build(), Reason.BAD_SIGNATURE);
+    cases.put(
+        alb.token().signer(FakeAwsAlb.DEFAULT_SIGNER.replace("fake-alb", "other")).build(),
+        Reason.WRONG_SIGNER);
+    cases.put(alb.token().client("otherclient").build(), Reason.WRONG_SIGNER);
+    cases.put(alb.token().issuer("https://other.example.com").build(), Reason.WRONG_ISSUER);
+    cases.put(alb.token().issuedAt(NOW.minusSeconds(3600)).build(), Reason.EXPIRED);
+    cases.put(alb.token().withoutPadding().build(), Reason.MALFORMED);
+    cases.put(
+        alb.token().keyId("00000000-0000-0000-0000-000000000000").build(), Reason.UNKNOWN_KEY);
+    try (IapVerifier verifier =
+        alb.verifierBuilder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()) {
+      cases.forEach(
+          (token, reason) ->
+              assertThatThrownBy(() -> verifier.verify(token))
+                  .as(reason.name())
+                  .isInstanceOfSatisfying(
+                      IapVerificationException.class,
+                      e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason)));
+    }
+  }
+
+  @Test
+  void rotateKeysWhenRotatedThenCoreVerifierFetchesTheNewKidAndStillAcceptsTheOld() {
+    try (IapVerifier verifier =
+        alb.verifierBuilder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()) {
+      String before = alb.token().build();
+      alb.rotateKeys();
+      String after = alb.token().build();
+
+      assertThat(verifier.verify(after).email()).isEqualTo("user@example.com");
+      assertThat(verifier.verify(before).email()).isEqualTo("user@example.com");
+      assertThat(alb.keyRequests()).isEqualTo(2);
+    }
   }
 
   static ECPublicKey parsePem(String pem) throws Exception {

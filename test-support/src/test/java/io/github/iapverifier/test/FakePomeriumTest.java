@@ -12,10 +12,16 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.IapProxy;
+import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.IapVerificationException.Reason;
+import io.github.iapverifier.IapVerifier;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,6 +71,43 @@ class FakePomeriumTest {
       JWSVerifier verifier =
           key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
       assertThat(jwt.verify(verifier)).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ES256", "RS256"})
+  void verifierBuilderWhenTokensThenCoreVerifierAcceptsValidAndRejectsEachInvalidKind(
+      String algorithm) {
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    try (FakePomerium pomerium = FakePomerium.builder().algorithm(algorithm).clock(clock).start();
+        IapVerifier verifier = pomerium.verifierBuilder().clock(clock).build()) {
+      IapIdentity ana =
+          verifier.verify(
+              pomerium.token().email("ana@example.com").groups("g-1", "admins").build());
+
+      assertThat(ana.proxy()).isEqualTo(IapProxy.POMERIUM);
+      assertThat(ana.email()).isEqualTo("ana@example.com");
+      assertThat(ana.groups()).containsExactly("g-1", "admins");
+      assertThat(ana.expiresAt()).isEqualTo(NOW.plusSeconds(300));
+      Map<String, Reason> cases = new LinkedHashMap<>();
+      cases.put(pomerium.token().signedWithUnpublishedKey().build(), Reason.BAD_SIGNATURE);
+      cases.put(pomerium.token().audience("other.example.com").build(), Reason.WRONG_AUDIENCE);
+      cases.put(pomerium.token().issuer("other.example.com").build(), Reason.WRONG_ISSUER);
+      cases.put(pomerium.token().issuedAt(NOW.minusSeconds(3600)).build(), Reason.EXPIRED);
+      FakeCloudflareAccessTest.assertRejected(verifier, cases);
+    }
+  }
+
+  @Test
+  void verifierBuilderWhenRs256FakeAndEs256VerifierThenRejectedNeverAccepted() {
+    try (FakePomerium rsa = FakePomerium.builder().algorithm("RS256").start();
+        IapVerifier es256 = rsa.verifierBuilder().algorithm("ES256").build()) {
+      String token = rsa.token().build();
+
+      assertThatThrownBy(() -> es256.verify(token))
+          .isInstanceOfSatisfying(
+              IapVerificationException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_ALGORITHM));
     }
   }
 
