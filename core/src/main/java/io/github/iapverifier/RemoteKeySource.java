@@ -1,10 +1,8 @@
 package io.github.iapverifier;
 
 import io.github.iapverifier.IapVerificationException.Reason;
-import io.github.iapverifier.internal.keys.KeySourceSettings;
 import io.github.iapverifier.internal.keys.RefreshingKeySource;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,19 +13,25 @@ import org.jspecify.annotations.Nullable;
  * The default key source: fetches IAP's JSON Web Key Set over HTTPS and keeps it fresh.
  *
  * <ul>
- *   <li>Keys are cached for {@code Cache-Control: max-age} minus {@code Age}, clamped to
- *       {@linkplain Builder#ttlBounds bounds}, and refreshed in the background once {@linkplain
- *       Builder#refreshAhead a share} of that time has passed: in steady state no request waits on
- *       the network.
+ *   <li>Keys are cached for the response's {@code Cache-Control: max-age} minus its {@code Age},
+ *       clamped to {@linkplain Builder#ttlBounds bounds}; {@code no-cache} and {@code no-store}
+ *       mean the lower bound.
+ *   <li>Once {@linkplain Builder#refreshAhead a share} of that time has passed, the next lookup
+ *       starts a refresh in the background and keeps answering from the current keys: in steady
+ *       state no request waits on the network.
  *   <li>A {@code kid} not in the set forces one refresh (single flight: concurrent lookups share
- *       it), at most once per {@linkplain Builder#forcedRefreshInterval interval}.
+ *       it), at most once per {@linkplain Builder#forcedRefreshInterval interval}; then the key is
+ *       unknown.
  *   <li>When refreshes fail, the last good keys keep serving up to a {@linkplain
- *       Builder#maxStaleness maximum staleness} past expiry while retries back off (1 s doubling to
- *       5 min). With no usable keys, lookups fail with {@link Reason#KEYS_UNAVAILABLE}.
+ *       Builder#maxStaleness maximum staleness} past their expiry, without waiting, while retries
+ *       run in the background and back off (1 s doubling to 5 min). With no usable keys, lookups
+ *       fail with {@link Reason#KEYS_UNAVAILABLE}: at once while backing off, else after at most
+ *       the {@linkplain Builder#requestTimeout request timeout}.
  *   <li>A key that stays published stays the same {@link IapSigningKey} instance across refreshes,
  *       so cached verifications survive them; a withdrawn key is gone at once.
- *   <li>Every fetch has timeouts and a body size limit and follows redirects only within the
- *       origin; {@code jku} and similar token headers are never consulted.
+ *   <li>Every fetch has connect and response timeouts and a body size limit, follows redirects only
+ *       to the same origin, and keeps only EC P-256 signing keys. {@code jku} and similar token
+ *       headers are never consulted: the URI is configuration, not input.
  * </ul>
  *
  * <p>Thread-safe. Fetches run on one daemon thread that {@link #close()} stops.
@@ -135,10 +139,12 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
   }
 
   /**
-   * Builds a {@link RemoteKeySource}; the defaults are Google's URI and the {@code DEFAULT_}
-   * constants. Not thread-safe.
+   * Builds a {@link RemoteKeySource}. Defaults: Google's URI, 2 s connect and response timeouts, 64
+   * KiB body limit, TTL from {@code Cache-Control} clamped to [5 min, 24 h] (1 h without one),
+   * refresh after 80% of the TTL, one forced refresh per 30 s, stale keys served up to 24 h past
+   * expiry. Not thread-safe.
    */
-  public static final class Builder {
+  public static final class Builder extends RemoteKeySourceSettings {
 
     /** Default {@link #connectTimeout}: 2 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -167,172 +173,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
     /** Default {@link #maxStaleness}: 24 h. */
     public static final Duration DEFAULT_MAX_STALENESS = Duration.ofHours(24);
 
-    // The state and its validation; this class is the documented face of each setting.
-    private final KeySourceSettings.Draft draft = new KeySourceSettings.Draft();
-
     private Builder() {}
-
-    /**
-     * Sets which keys of the JWKS are kept: {@code ES256} (EC P-256, the default: Google IAP, AWS
-     * ALB, Pomerium) or {@code RS256} (RSA of at least 2048 bits: Cloudflare Access, Pomerium with
-     * an RSA key). A verifier built for a proxy sets its own algorithm over this one.
-     *
-     * @param algorithm {@code ES256} or {@code RS256}, not null
-     * @return this builder
-     * @throws IllegalArgumentException for any other algorithm
-     */
-    public Builder algorithm(String algorithm) {
-      draft.algorithm(algorithm);
-      return this;
-    }
-
-    /**
-     * Sets where keys are fetched from. Default {@value RemoteKeySource#DEFAULT_JWKS_URI}.
-     *
-     * @param jwksUri an absolute http or https URI without user-info, not null
-     * @return this builder
-     * @throws IllegalArgumentException if the URI is not such a URI
-     */
-    public Builder jwksUri(URI jwksUri) {
-      draft.uri(jwksUri);
-      return this;
-    }
-
-    /**
-     * Uses this HTTP client (proxy, TLS settings). Its own connect timeout applies; the request
-     * timeout and size limit of this builder still do, and a response from another origin (if the
-     * client follows redirects itself) is refused. Not closed by the source.
-     *
-     * @param httpClient the client, not null
-     * @return this builder
-     */
-    public Builder httpClient(HttpClient httpClient) {
-      draft.httpClient(httpClient);
-      return this;
-    }
-
-    /**
-     * Sets the TCP connect timeout of the default client. Default 2 s: room for one lost SYN, yet a
-     * blocked egress fails fast.
-     *
-     * @param timeout positive, not null
-     * @return this builder
-     */
-    public Builder connectTimeout(Duration timeout) {
-      draft.connectTimeout(timeout);
-      return this;
-    }
-
-    /**
-     * Sets how long a fetch may take, from the request to the last byte, redirects included; also
-     * the longest a lookup waits for keys (only one with no usable keys or an unknown kid waits).
-     * Default 2 s.
-     *
-     * @param timeout positive, not null
-     * @return this builder
-     */
-    public Builder requestTimeout(Duration timeout) {
-      draft.requestTimeout(timeout);
-      return this;
-    }
-
-    /**
-     * Sets the largest accepted response body, in bytes. Default 64 KiB: ample for a ~1 KiB set,
-     * yet a hostile server cannot make us buffer much.
-     *
-     * @param bytes at least 1024
-     * @return this builder
-     */
-    public Builder maxResponseBytes(int bytes) {
-      draft.maxResponseBytes(bytes);
-      return this;
-    }
-
-    /**
-     * Sets the bounds {@code Cache-Control: max-age} is clamped to. Defaults 5 min (no fetch per
-     * request whatever the server says) and 24 h (a withdrawn key is dropped within a day).
-     *
-     * @param min the shortest cache time, positive, not null
-     * @param max the longest cache time, at least {@code min}, not null
-     * @return this builder
-     */
-    public Builder ttlBounds(Duration min, Duration max) {
-      draft.ttlBounds(min, max);
-      return this;
-    }
-
-    /**
-     * Sets the cache time when the response has no {@code max-age}, before clamping. Default 1 h:
-     * new key ids force a refresh anyway, so this only bounds how long a withdrawn key lingers.
-     *
-     * @param ttl positive, not null
-     * @return this builder
-     */
-    public Builder defaultTtl(Duration ttl) {
-      draft.defaultTtl(ttl);
-      return this;
-    }
-
-    /**
-     * Sets the share of the TTL after which a lookup starts a background refresh. Default 0.8: the
-     * last fifth leaves time for retries before the keys expire.
-     *
-     * @param fraction between 0.1 and 1.0
-     * @return this builder
-     */
-    public Builder refreshAhead(double fraction) {
-      draft.refreshAhead(fraction);
-      return this;
-    }
-
-    /**
-     * Sets the least time between two refreshes forced by unknown key ids. Default 30 s: invented
-     * ids cost at most two fetches a minute, and a new key is seen within 30 s.
-     *
-     * @param interval positive, not null
-     * @return this builder
-     */
-    public Builder forcedRefreshInterval(Duration interval) {
-      draft.forcedRefreshInterval(interval);
-      return this;
-    }
-
-    /**
-     * Sets how long past their expiry the last good keys keep serving while fetches fail. Default
-     * 24 h: rides out a night's outage, then fails closed. Zero never serves stale keys.
-     *
-     * @param staleness zero or positive, not null
-     * @return this builder
-     */
-    public Builder maxStaleness(Duration staleness) {
-      draft.maxStaleness(staleness);
-      return this;
-    }
-
-    /**
-     * Sets the clock for cache times. Default: the system UTC clock, or the verifier's clock when
-     * this builder is given to {@link IapVerifier.Builder#remoteKeySource}.
-     *
-     * @param clock the clock, not null
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      draft.clock(clock);
-      return this;
-    }
-
-    /**
-     * Sets the observer of fetches, rotations, staleness and rate limiting. Default: none, or the
-     * verifier's listener when this builder is given to {@link
-     * IapVerifier.Builder#remoteKeySource}.
-     *
-     * @param listener the listener, not null
-     * @return this builder
-     */
-    public Builder eventListener(IapEventListener listener) {
-      draft.listener(listener);
-      return this;
-    }
 
     /**
      * Builds the source. No fetch happens until the first lookup or {@link
@@ -354,8 +195,7 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
         Clock defaultClock,
         IapEventListener defaultListener) {
       return new RemoteKeySource(
-          new RefreshingKeySource(
-              draft.build(uriOverride, algorithm, defaultClock, defaultListener)));
+          new RefreshingKeySource(settings(uriOverride, algorithm, defaultClock, defaultListener)));
     }
   }
 }

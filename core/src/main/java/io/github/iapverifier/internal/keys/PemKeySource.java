@@ -152,17 +152,19 @@ public final class PemKeySource implements IapKeySource, AutoCloseable {
     return (IapSigningKey) answer;
   }
 
-  /** Decides the id on this thread, publishing the outcome to whoever joined; never throws. */
+  /** Decides the id on this thread, publishing the outcome to whoever joined. */
   private Object lead(String keyId, CompletableFuture<Object> mine) {
-    Object answer;
+    Object answer = null;
     try {
       answer = decide(keyId);
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       answer = unavailable(keyId, "the lookup failed (" + e.getClass().getName() + ")");
+    } finally {
+      // The caches were written first: a lookup that finds no flight any more finds the answer.
+      // Also after an Error, so that no waiter is left hanging.
+      inFlight.remove(keyId, mine);
+      mine.complete(answer != null ? answer : unavailable(keyId, "the lookup failed unexpectedly"));
     }
-    // The caches were written first: a lookup that finds no flight any more finds the answer.
-    inFlight.remove(keyId, mine);
-    mine.complete(answer);
     return answer;
   }
 
