@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -151,7 +150,7 @@ public final class AwsAlbBuilder extends ProxyBuilder<AwsAlbBuilder> {
    * @return this builder
    */
   public AwsAlbBuilder clientIds(Collection<String> clientIds) {
-    return addAll(clientIds, "clientIds", AlbNames::client, this.clientIds);
+    return addChecked(clientIds, "clientIds", AlbNames::client, this.clientIds);
   }
 
   /**
@@ -173,7 +172,7 @@ public final class AwsAlbBuilder extends ProxyBuilder<AwsAlbBuilder> {
    * @return this builder
    */
   public AwsAlbBuilder issuers(Collection<String> issuers) {
-    return addAll(
+    return addChecked(
         issuers,
         "issuers",
         iss -> {
@@ -183,14 +182,6 @@ public final class AwsAlbBuilder extends ProxyBuilder<AwsAlbBuilder> {
           return iss;
         },
         this.issuers);
-  }
-
-  private AwsAlbBuilder addAll(
-      Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
-    for (String item : Objects.requireNonNull(items, name)) {
-      into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
-    }
-    return this;
   }
 
   /**

@@ -27,9 +27,11 @@ import java.util.Optional;
  *     accounts
  * @param accessLevels the {@code google.access_levels} claim, {@code
  *     accessPolicies/N/accessLevels/NAME} each, empty when none, never null
- * @param issuedAt the {@code iat} claim, never null
+ * @param issuedAt the {@code iat} claim, never null; {@link Instant#EPOCH} for AWS ALB, whose
+ *     assertions carry no {@code iat} (no time is invented for them)
  * @param expiresAt the {@code exp} claim, never null
- * @param audience the {@code aud} value that matched a configured audience, never null
+ * @param audience the {@code aud} value that matched a configured audience (for AWS ALB, which has
+ *     none, the signer ARN that matched), never null
  * @param source where the identity comes from, never null
  * @param identityPlatform details of an Identity Platform user, empty for Google identities
  * @param claims every claim of the assertion, including unknown ones, never null

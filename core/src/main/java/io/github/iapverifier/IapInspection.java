@@ -25,7 +25,10 @@ public final class IapInspection {
   public enum Check {
     /** Present, at most {@link IapVerifier#MAX_LENGTH} characters, a compact JWS. */
     SHAPE,
-    /** JOSE header: {@code alg} ES256, a {@code kid}, {@code typ} if present, no key URLs. */
+    /**
+     * JOSE header: {@code alg} the proxy's pinned algorithm (ES256 for IAP), a {@code kid}, {@code
+     * typ} if present, no key URLs.
+     */
     HEADER,
     /** The payload decodes to one JSON object. */
     PAYLOAD,
@@ -39,7 +42,7 @@ public final class IapInspection {
     CLAIMS,
     /** The {@code kid} names a key the key source has. */
     KEY,
-    /** The ES256 signature verifies with that key. */
+    /** The signature verifies with that key, of the pinned algorithm. */
     SIGNATURE,
     /** Allowed hosted domains and required access levels. */
     POLICY

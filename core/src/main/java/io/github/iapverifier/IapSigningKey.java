@@ -10,6 +10,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One of a proxy's public signing keys: a public key, its key id ({@code kid}) and the one JOSE
@@ -45,12 +46,7 @@ public final class IapSigningKey {
    */
   public static IapSigningKey of(String keyId, ECPublicKey publicKey) {
     Objects.requireNonNull(publicKey, "publicKey");
-    checkId(keyId);
-    try {
-      return new IapSigningKey(keyId, publicKey, Es256.of(publicKey));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key '" + keyId + "': " + e.getMessage(), e);
-    }
+    return create(keyId, publicKey, () -> Es256.of(publicKey));
   }
 
   /**
@@ -63,18 +59,19 @@ public final class IapSigningKey {
    */
   public static IapSigningKey of(String keyId, RSAPublicKey publicKey) {
     Objects.requireNonNull(publicKey, "publicKey");
-    checkId(keyId);
-    try {
-      return new IapSigningKey(keyId, publicKey, Rs256.of(publicKey));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key '" + keyId + "': " + e.getMessage(), e);
-    }
+    return create(keyId, publicKey, () -> Rs256.of(publicKey));
   }
 
-  private static void checkId(String keyId) {
+  private static IapSigningKey create(
+      String keyId, PublicKey publicKey, Supplier<SignatureCheck> convert) {
     Objects.requireNonNull(keyId, "keyId");
     if (keyId.isEmpty()) {
       throw new IllegalArgumentException("keyId must not be empty");
+    }
+    try {
+      return new IapSigningKey(keyId, publicKey, convert.get());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("key '" + keyId + "': " + e.getMessage(), e);
     }
   }
 

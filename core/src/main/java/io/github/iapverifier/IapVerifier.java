@@ -4,7 +4,6 @@ import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.internal.SafeListener;
 import io.github.iapverifier.internal.cache.TokenKey;
 import io.github.iapverifier.internal.cache.VerifiedTokenCache;
-import io.github.iapverifier.internal.checks.PolicyCheck;
 import io.github.iapverifier.internal.checks.TimeCheck.Validity;
 import io.github.iapverifier.internal.jws.CompactJws;
 import io.github.iapverifier.internal.verify.Failures;
@@ -12,15 +11,8 @@ import io.github.iapverifier.internal.verify.GoogleIapRules;
 import io.github.iapverifier.internal.verify.ProxyRules;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +59,6 @@ public final class IapVerifier implements AutoCloseable {
   /** IAP's assertion lifetime ({@code exp - iat}). */
   static final Duration LIFETIME = GoogleIapRules.LIFETIME;
 
-  /** The longest a verified token is kept in the cache; a hit re-checks validity itself. */
-  private static final Duration MAX_RETENTION = Duration.ofHours(24);
-
   private static final Logger log = LoggerFactory.getLogger(IapVerifier.class);
 
   private final ProxyRules<?> rules;
@@ -93,18 +82,7 @@ public final class IapVerifier implements AutoCloseable {
     this.keySource = keySource;
     this.ownedKeySource = owned;
     this.listener = SafeListener.of(settings.listener);
-    // Retention past the longest a token can stay valid (the lifetime check caps exp - iat, the
-    // iat check caps iat); a hit re-checks validity against the clock itself.
-    Duration longest = rules.longestValidity();
-    this.cache =
-        settings.tokenCacheSize == 0
-            ? null
-            : new VerifiedTokenCache(
-                settings.tokenCacheSize,
-                (longest.compareTo(MAX_RETENTION) < 0 ? longest : MAX_RETENTION)
-                    .plusMillis(4 * skewMillis),
-                settings.clock,
-                rules.maxLength());
+    this.cache = settings.tokenCache(rules);
   }
 
   /**
@@ -114,16 +92,6 @@ public final class IapVerifier implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Starts building a verifier of an AWS Application Load Balancer's assertions ({@code
-   * x-amzn-oidc-data}).
-   *
-   * @return a new builder, not thread-safe
-   */
-  public static AwsAlbBuilder awsAlb() {
-    return new AwsAlbBuilder();
   }
 
   /**
@@ -142,6 +110,16 @@ public final class IapVerifier implements AutoCloseable {
    */
   public static PomeriumBuilder pomerium() {
     return new PomeriumBuilder();
+  }
+
+  /**
+   * Starts building a verifier of an AWS Application Load Balancer's assertions ({@code
+   * x-amzn-oidc-data}).
+   *
+   * @return a new builder, not thread-safe
+   */
+  public static AwsAlbBuilder awsAlb() {
+    return new AwsAlbBuilder();
   }
 
   /**
@@ -295,7 +273,7 @@ public final class IapVerifier implements AutoCloseable {
    * Builds an {@link IapVerifier}. Fails fast on missing or contradictory settings. Not
    * thread-safe; the verifier it builds is.
    */
-  public static final class Builder extends ProxyBuilder<Builder> {
+  public static final class Builder extends GoogleIapSettings {
 
     /** Default number of verified assertions remembered. */
     public static final long DEFAULT_TOKEN_CACHE_SIZE = 10_000;
@@ -303,101 +281,7 @@ public final class IapVerifier implements AutoCloseable {
     /** Default tolerance between this server's clock and IAP's. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
-    private final List<IapAudience> audiences = new ArrayList<>();
-    private final Set<String> allowedHostedDomains = new LinkedHashSet<>();
-    private final Set<String> requiredAccessLevels = new LinkedHashSet<>();
-
     private Builder() {}
-
-    /**
-     * Adds accepted audiences. At least one is required.
-     *
-     * @param audiences the audiences of this app, not null
-     * @return this builder
-     */
-    public Builder audiences(IapAudience... audiences) {
-      return audiences(Arrays.asList(Objects.requireNonNull(audiences, "audiences")));
-    }
-
-    /**
-     * Adds accepted audiences.
-     *
-     * @param audiences the audiences of this app, not null, no null element
-     * @return this builder
-     */
-    public Builder audiences(Collection<IapAudience> audiences) {
-      for (IapAudience a : Objects.requireNonNull(audiences, "audiences")) {
-        this.audiences.add(Objects.requireNonNull(a, "audiences must not contain null"));
-      }
-      return this;
-    }
-
-    /**
-     * Adds accepted audiences given as strings, validated by {@link IapAudience#of(String)}.
-     *
-     * @param audiences the audience strings, not null
-     * @return this builder
-     * @throws IllegalArgumentException if a string is not an IAP audience
-     */
-    public Builder audiences(String... audiences) {
-      for (String a : Objects.requireNonNull(audiences, "audiences")) {
-        Objects.requireNonNull(a, "audiences must not contain null");
-        this.audiences.add(IapAudience.of(a));
-      }
-      return this;
-    }
-
-    /**
-     * Accepts only identities of these Google Workspace domains ({@code hd} claim, compared
-     * ASCII-case-insensitively; a non-ASCII {@code hd} never matches); others are rejected with
-     * {@link Reason#POLICY_DENIED}. Default: any.
-     *
-     * @param domains the domains, for example {@code example.com}, not null
-     * @return this builder
-     */
-    public Builder allowedHostedDomains(String... domains) {
-      return allowedHostedDomains(Arrays.asList(Objects.requireNonNull(domains, "domains")));
-    }
-
-    /**
-     * Collection form of {@link #allowedHostedDomains(String...)}.
-     *
-     * @param domains the domains, not null
-     * @return this builder
-     */
-    public Builder allowedHostedDomains(Collection<String> domains) {
-      return addAll(domains, "domains", PolicyCheck::domain, allowedHostedDomains);
-    }
-
-    /**
-     * Accepts only requests for which IAP reports all of these access levels ({@code
-     * google.access_levels}); others are rejected with {@link Reason#POLICY_DENIED}. Default: none
-     * required.
-     *
-     * @param levels full names, {@code accessPolicies/N/accessLevels/NAME}, not null
-     * @return this builder
-     */
-    public Builder requiredAccessLevels(String... levels) {
-      return requiredAccessLevels(Arrays.asList(Objects.requireNonNull(levels, "levels")));
-    }
-
-    /**
-     * Collection form of {@link #requiredAccessLevels(String...)}.
-     *
-     * @param levels full names, not null
-     * @return this builder
-     */
-    public Builder requiredAccessLevels(Collection<String> levels) {
-      return addAll(levels, "levels", PolicyCheck::accessLevel, requiredAccessLevels);
-    }
-
-    private Builder addAll(
-        Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
-      for (String item : Objects.requireNonNull(items, name)) {
-        into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
-      }
-      return this;
-    }
 
     /**
      * Fetches keys from this URI instead of {@value RemoteKeySource#DEFAULT_JWKS_URI} (a mirror, a
@@ -420,21 +304,7 @@ public final class IapVerifier implements AutoCloseable {
      *     URI (or remote key source settings) are set
      */
     public IapVerifier build() {
-      if (audiences.isEmpty()) {
-        throw new IllegalStateException(
-            "no IAP audience configured: call audiences(...) with this app's audience as shown in"
-                + " the IAP console (App Engine /projects/NUMBER/apps/ID, load balancer"
-                + " /projects/NUMBER/global/backendServices/ID, Cloud Run"
-                + " /projects/NUMBER/locations/REGION/services/NAME), or with IapAudience.detect()"
-                + " on Cloud Run and App Engine");
-      }
-      Set<String> values = new LinkedHashSet<>();
-      for (IapAudience a : audiences) {
-        values.add(a.value());
-      }
-      PolicyCheck policy = new PolicyCheck(allowedHostedDomains, requiredAccessLevels);
-      return build(
-          GoogleIapRules.of(values, clock, clockSkew, policy, MAX_LENGTH), audiences, null);
+      return buildGoogle();
     }
   }
 }

@@ -18,11 +18,12 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Checked: the configured algorithm (never the token's choice) with a key Pomerium publishes at
- * {@code https://<route host>/.well-known/pomerium/jwks.json}; {@code iss} and {@code aud} the
- * route host, as {@code host} or {@code https://host/}; {@code exp} and {@code iat} with the clock
- * skew, {@code exp - iat} at most Pomerium's five minutes; {@code sub} and {@code email} present.
- * The identity carries {@code sub}, {@code email} and {@code groups} (Pomerium lists group ids,
- * then group names); {@code name}, {@code sid}, {@code jti} are in {@link IapIdentity#claims()}.
+ * {@code https://<route host>/.well-known/pomerium/jwks.json}; {@code iss} the route's host name as
+ * {@code host} or {@code https://host/} (Pomerium's {@code jwt_issuer_format: uri}); {@code aud}
+ * the host name; {@code exp} and {@code iat} with the clock skew, {@code exp - iat} at most
+ * Pomerium's five minutes; {@code sub} and {@code email} present. The identity carries {@code sub},
+ * {@code email} and {@code groups} (Pomerium lists group ids, then group names); {@code name},
+ * {@code sid}, {@code jti} are in {@link IapIdentity#claims()}.
  *
  * <p>The common settings (clock, skew, key source, caches, listener) are those of {@link
  * IapVerifier.Builder}. Not thread-safe; the verifier it builds is.
@@ -88,7 +89,7 @@ public final class PomeriumBuilder extends ProxyBuilder<PomeriumBuilder> {
     }
     return build(
         PomeriumRules.of(host, algorithm, clock, clockSkew, IapVerifier.MAX_LENGTH),
-        List.of(IapAudience.ofOtherProxy(host)),
+        List.of(IapAudience.ofOtherProxy(PomeriumRules.hostName(host))),
         URI.create("https://" + host + "/.well-known/pomerium/jwks.json"));
   }
 }

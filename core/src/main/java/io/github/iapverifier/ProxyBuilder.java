@@ -1,12 +1,16 @@
 package io.github.iapverifier;
 
+import io.github.iapverifier.internal.cache.VerifiedTokenCache;
 import io.github.iapverifier.internal.keys.JwksUri;
 import io.github.iapverifier.internal.verify.ProxyRules;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +24,9 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
 
   private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
+  /** The longest a verified token is kept in the cache; a hit re-checks validity itself. */
+  private static final Duration MAX_RETENTION = Duration.ofHours(24);
+
   Clock clock = Clock.systemUTC();
   Duration clockSkew = IapVerifier.Builder.DEFAULT_CLOCK_SKEW;
   @Nullable IapKeySource keySource;
@@ -31,7 +38,7 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
   ProxyBuilder() {}
 
   @SuppressWarnings("unchecked")
-  private B self() {
+  B self() {
     return (B) this;
   }
 
@@ -115,6 +122,32 @@ abstract class ProxyBuilder<B extends ProxyBuilder<B>> {
   public B eventListener(IapEventListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     return self();
+  }
+
+  /** Adds each item, checked (and possibly normalised) by {@code check}, to {@code into}. */
+  B addChecked(
+      Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
+    for (String item : Objects.requireNonNull(items, name)) {
+      into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
+    }
+    return self();
+  }
+
+  /** The verified-token cache these settings ask for, or null when it is off. */
+  @Nullable VerifiedTokenCache tokenCache(ProxyRules<?> rules) {
+    if (tokenCacheSize == 0) {
+      return null;
+    }
+    // Retention past the longest a token can stay valid (the lifetime check caps exp - iat, the
+    // iat check caps iat), bounded for proxies whose tokens live long; a hit re-checks validity
+    // against the clock itself, so this only frees memory.
+    Duration longest = rules.longestValidity();
+    return new VerifiedTokenCache(
+        tokenCacheSize,
+        (longest.compareTo(MAX_RETENTION) < 0 ? longest : MAX_RETENTION)
+            .plusMillis(4 * clockSkew.toMillis()),
+        clock,
+        rules.maxLength());
   }
 
   /** Sets where the default key source fetches keys; checked as every key URI is. */

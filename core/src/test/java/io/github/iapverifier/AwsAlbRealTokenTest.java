@@ -93,6 +93,25 @@ class AwsAlbRealTokenTest {
   }
 
   @Test
+  void inspectWhenRealTokenThenEveryCheckPassesAndWrongSignerIsNamed() {
+    try (IapVerifier verifier = builder().build()) {
+      IapInspection ok = verifier.inspect(TOKEN);
+      assertThat(ok.failure()).isEmpty();
+      assertThat(ok.identity()).map(IapIdentity::email).contains("duke@sun.com");
+      assertThat(ok.header()).containsEntry("signer", FIXTURE.get("signer"));
+    }
+    try (IapVerifier other =
+        IapVerifier.awsAlb()
+            .keyEndpoint(URI.create(wm.baseUrl() + "/keys"))
+            .signers(
+                "arn:aws:elasticloadbalancing:eu-central-1:197280958225:loadbalancer/app/x/0123456789abcdef")
+            .clock(BEFORE_EXP)
+            .build()) {
+      assertThat(other.inspect(TOKEN).reason()).contains(Reason.WRONG_SIGNER);
+    }
+  }
+
+  @Test
   void verifyWhenRealTokenWithoutClientIdsConfiguredThenAccepted() {
     try (IapVerifier verifier =
         IapVerifier.awsAlb()

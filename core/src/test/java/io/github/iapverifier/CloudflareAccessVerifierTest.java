@@ -5,6 +5,7 @@ import static io.github.iapverifier.TestIap.b64;
 import static io.github.iapverifier.TestProxyTokens.header;
 import static io.github.iapverifier.TestProxyTokens.jwks;
 import static io.github.iapverifier.TestProxyTokens.token;
+import static io.github.iapverifier.TestProxyTokens.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -84,16 +85,6 @@ class CloudflareAccessVerifierTest {
 
   private String token(Map<String, Object> claims) {
     return TestProxyTokens.token(KEY, claims);
-  }
-
-  private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
-    Map<String, Object> copy = new LinkedHashMap<>(claims);
-    if (value == null) {
-      copy.remove(name);
-    } else {
-      copy.put(name, value);
-    }
-    return copy;
   }
 
   // ---- users and service tokens

@@ -74,13 +74,7 @@ class PomeriumVerifierTest {
   }
 
   private static Map<String, Object> with(String name, Object value) {
-    Map<String, Object> claims = claims();
-    if (value == null) {
-      claims.remove(name);
-    } else {
-      claims.put(name, value);
-    }
-    return claims;
+    return TestProxyTokens.with(claims(), name, value);
   }
 
   // ---- identity
@@ -143,11 +137,26 @@ class PomeriumVerifierTest {
   }
 
   @Test
-  void verifyWhenAudienceInUriFormOrArrayThenAccepted() {
-    assertThat(verifier.verify(token(with("aud", "https://" + HOST + "/"))).subject())
-        .isEqualTo(USER);
+  void verifyWhenAudienceInArrayThenAccepted() {
     assertThat(verifier.verify(token(with("aud", List.of("other.example.com", HOST)))).subject())
         .isEqualTo(USER);
+  }
+
+  @Test
+  void verifyWhenAudienceInUriFormThenWrongAudience() {
+    // Pomerium's aud is always the bare host name; only iss has a uri form.
+    assertRejected(verifier, token(with("aud", "https://" + HOST + "/")), Reason.WRONG_AUDIENCE);
+  }
+
+  @Test
+  void verifyWhenRouteHostHasAPortThenNamesCompareWithoutItAndKeysComeFromIt() {
+    try (IapVerifier ported = builder(EC).routeHost("app.example.com:8443").build()) {
+      assertThat(ported.verify(token(claims())).audience()).isEqualTo(HOST);
+    }
+    try (IapVerifier remote = IapVerifier.pomerium().routeHost("app.example.com:8443").build()) {
+      assertThat(((RemoteKeySource) remote.keySource()).jwksUri())
+          .isEqualTo(URI.create("https://app.example.com:8443/.well-known/pomerium/jwks.json"));
+    }
   }
 
   @ParameterizedTest

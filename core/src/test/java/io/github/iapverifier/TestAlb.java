@@ -6,8 +6,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -106,14 +104,7 @@ final class TestAlb {
   }
 
   byte[] signature(String signingInput) {
-    try {
-      Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-      signer.initSign(key.toECPrivateKey());
-      signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signer.sign();
-    } catch (GeneralSecurityException | JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return new TestIap(key).signature(signingInput);
   }
 
   static String padded(byte[] bytes) {

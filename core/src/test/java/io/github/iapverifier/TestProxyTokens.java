@@ -90,4 +90,15 @@ final class TestProxyTokens {
       throw new IllegalStateException(e);
     }
   }
+
+  /** A copy of these claims with one claim set, or removed when {@code value} is null. */
+  static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
+    Map<String, Object> copy = new LinkedHashMap<>(claims);
+    if (value == null) {
+      copy.remove(name);
+    } else {
+      copy.put(name, value);
+    }
+    return copy;
+  }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
 
 /** The rules for where keys may come from: the configured URI, and redirects within its origin. */
 public final class JwksUri {
@@ -71,6 +72,23 @@ public final class JwksUri {
             || h.equals("[::1]")
             || IPV4_LOOPBACK.matcher(h).matches();
     return !loopback;
+  }
+
+  /**
+   * Logs, once per source, that keys from this URI travel without TLS beyond this machine.
+   *
+   * @param uri a URI that passed {@link #check}
+   * @param whose whose keys, for the message, such as {@code IAP}
+   * @param log the source's logger
+   */
+  public static void warnIfPlainHttp(URI uri, String whose, Logger log) {
+    if (plainHttpOffHost(uri)) {
+      log.warn(
+          "{} keys are fetched over plain http from {}: keys fetched without TLS can be swapped"
+              + " in transit; use https (plain http is meant for a local emulator on loopback)",
+          whose,
+          uri);
+    }
   }
 
   static boolean sameOrigin(URI a, URI b) {

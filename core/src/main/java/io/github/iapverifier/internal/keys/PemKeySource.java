@@ -109,12 +109,7 @@ public final class PemKeySource implements IapKeySource, AutoCloseable {
       Clock clock,
       IapEventListener listener) {
     this.base = base;
-    if (JwksUri.plainHttpOffHost(base)) {
-      log.warn(
-          "ALB keys are fetched over plain http from {}: keys fetched without TLS can be swapped"
-              + " in transit; use https (plain http is meant for a local emulator on loopback)",
-          base);
-    }
+    JwksUri.warnIfPlainHttp(base, "ALB", log);
     this.http =
         new HttpGet(
             base, httpClient, connectTimeout, requestTimeout, limits.maxBytes(), "*/*", log);

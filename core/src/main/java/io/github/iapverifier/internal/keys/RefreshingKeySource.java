@@ -57,12 +57,7 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
    */
   public RefreshingKeySource(KeySourceSettings s) {
     this.uri = s.uri();
-    if (JwksUri.plainHttpOffHost(uri)) {
-      log.warn(
-          "IAP keys are fetched over plain http from {}: keys fetched without TLS can be swapped"
-              + " in transit; use https (plain http is meant for a local emulator on loopback)",
-          uri);
-    }
+    JwksUri.warnIfPlainHttp(uri, "IAP", log);
     this.fetcher =
         new KeySetFetcher(
             uri,

@@ -3,6 +3,7 @@ package io.github.iapverifier.internal.verify;
 import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.internal.checks.AlbClaims;
 import io.github.iapverifier.internal.checks.AlbHeaderCheck;
+import io.github.iapverifier.internal.checks.ProxyClaims;
 import io.github.iapverifier.internal.checks.TimeCheck;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public final class AwsAlbRules {
    * @param skew the clock skew, applied to the header's {@code exp}
    * @return the rules; the audience they report is the signer ARN
    */
-  public static ProxyRules<AlbClaims> of(AlbHeaderCheck header, Clock clock, Duration skew) {
+  public static ProxyRules<ProxyClaims> of(AlbHeaderCheck header, Clock clock, Duration skew) {
     TimeCheck times = new TimeCheck(clock, skew, null, false, "AWS ALB");
     return new ProxyRules<>(
         IapProxy.AWS_ALB,
@@ -47,7 +48,7 @@ public final class AwsAlbRules {
         (h, p) -> (String) h.get("signer"),
         (h, p) -> times.check(h),
         (h, p, signer, validity) -> AlbClaims.read(h, p, validity),
-        AlbClaims::identity,
+        ProxyClaims::identity,
         AlbClaims::requireVerifiedEmail,
         LONGEST_VALIDITY);
   }

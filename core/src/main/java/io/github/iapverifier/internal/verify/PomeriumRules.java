@@ -41,9 +41,22 @@ public final class PomeriumRules {
   }
 
   /**
+   * Drops the port of a route host: Pomerium names the host without it in {@code iss} and {@code
+   * aud}.
+   *
+   * @param host as {@link #host} returns it
+   * @return the host name
+   */
+  public static String hostName(String host) {
+    int colon = host.indexOf(':');
+    return colon < 0 ? host : host.substring(0, colon);
+  }
+
+  /**
    * Creates the rules.
    *
-   * @param host the route's host, as {@link #host} returns it
+   * @param host the route's host, as {@link #host} returns it (a port is dropped: Pomerium names
+   *     the host without it)
    * @param algorithm {@code ES256} or {@code RS256}
    * @param clock the clock
    * @param skew the clock skew
@@ -52,13 +65,13 @@ public final class PomeriumRules {
    */
   public static ProxyRules<ProxyClaims> of(
       String host, String algorithm, Clock clock, Duration skew, int maxLength) {
-    // Both spellings Pomerium emits: hostOnly (the default) and uri.
-    Set<String> names = Set.of(host, "https://" + host + "/");
+    String name = hostName(host);
     HeaderCheck header = new HeaderCheck(algorithm, NAME);
-    IssuerCheck issuer = new IssuerCheck(names, NAME);
+    // Both spellings Pomerium emits: hostOnly (the default) and uri.
+    IssuerCheck issuer = new IssuerCheck(Set.of(name, "https://" + name + "/"), NAME);
     AudienceCheck audience =
         new AudienceCheck(
-            names,
+            Set.of(name),
             "; the assertion is for another Pomerium route, or this app's routeHost is set wrong:"
                 + " use the host of the route's 'from' URL");
     TimeCheck times = new TimeCheck(clock, skew, LIFETIME, true, NAME);
@@ -72,19 +85,25 @@ public final class PomeriumRules {
         (h, p) -> issuer.check(p),
         (h, p) -> audience.match(p.get("aud")),
         (h, p) -> times.check(p),
-        (h, p, aud, validity) -> claims(p, host, validity),
+        (h, p, aud, validity) -> claims(p, aud, validity),
         ProxyClaims::identity,
         ProxyRules.NO_POLICY,
         LIFETIME);
   }
 
-  private static ProxyClaims claims(Map<String, Object> p, String host, Validity validity) {
+  private static ProxyClaims claims(Map<String, Object> p, String audience, Validity validity) {
     String sub = Claims.required(p, "sub", NAME);
     String email = Claims.required(p, "email", NAME + " (for users with an email)");
     Claims.optional(p, "name");
     Claims.optional(p, "sid");
     Claims.optional(p, "jti");
     return new ProxyClaims(
-        IapProxy.POMERIUM, host, validity, sub, email, Claims.strings(p, "groups", "groups"), p);
+        IapProxy.POMERIUM,
+        audience,
+        validity,
+        sub,
+        email,
+        Claims.strings(p, "groups", "groups"),
+        p);
   }
 }

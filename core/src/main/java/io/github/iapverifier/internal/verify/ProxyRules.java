@@ -31,26 +31,26 @@ import org.jspecify.annotations.Nullable;
  * @param policy the policy on verified identities (403-class), or {@link #NO_POLICY}
  * @param longestValidity how long a verified assertion can stay valid at most (skew aside); bounds
  *     how long the verified-token cache keeps it
+ * @param missingMessage what a missing assertion is told, naming the proxy's header
  * @param <C> the typed claims of this proxy
  */
-public final class ProxyRules<C> {
+public record ProxyRules<C>(
+    IapProxy proxy,
+    String keyOwner,
+    String algorithm,
+    boolean paddedSegments,
+    int maxLength,
+    HeaderRule header,
+    ClaimCheck issuer,
+    ClaimRule<String> audience,
+    ClaimRule<Validity> times,
+    ClaimsReader<C> claims,
+    IdentityBuilder<C> identity,
+    Policy policy,
+    Duration longestValidity,
+    String missingMessage) {
 
-  private final IapProxy proxy;
-  private final String keyOwner;
-  private final String algorithm;
-  private final boolean paddedSegments;
-  private final int maxLength;
-  private final HeaderRule header;
-  private final ClaimCheck issuer;
-  private final ClaimRule<String> audience;
-  private final ClaimRule<Validity> times;
-  private final ClaimsReader<C> claims;
-  private final IdentityBuilder<C> identity;
-  private final Policy policy;
-  private final Duration longestValidity;
-  private final String missing;
-
-  /** Creates the rules; see the class's parameters. */
+  /** Creates the rules, with the message for a missing assertion derived from the proxy. */
   public ProxyRules(
       IapProxy proxy,
       String keyOwner,
@@ -65,91 +65,26 @@ public final class ProxyRules<C> {
       IdentityBuilder<C> identity,
       Policy policy,
       Duration longestValidity) {
-    this.proxy = proxy;
-    this.keyOwner = keyOwner;
-    this.algorithm = algorithm;
-    this.paddedSegments = paddedSegments;
-    this.maxLength = maxLength;
-    this.header = header;
-    this.issuer = issuer;
-    this.audience = audience;
-    this.times = times;
-    this.claims = claims;
-    this.identity = identity;
-    this.policy = policy;
-    this.longestValidity = longestValidity;
-    this.missing =
+    this(
+        proxy,
+        keyOwner,
+        algorithm,
+        paddedSegments,
+        maxLength,
+        header,
+        issuer,
+        audience,
+        times,
+        claims,
+        identity,
+        policy,
+        longestValidity,
         "no "
             + keyOwner
             + " assertion: the request carries no "
             + proxy.header()
             + " header; requests must reach the app through "
-            + keyOwner;
-  }
-
-  /** Returns the proxy part. */
-  public IapProxy proxy() {
-    return proxy;
-  }
-
-  /** Returns the keyOwner part. */
-  public String keyOwner() {
-    return keyOwner;
-  }
-
-  /** Returns the algorithm part. */
-  public String algorithm() {
-    return algorithm;
-  }
-
-  /** Returns the paddedSegments part. */
-  public boolean paddedSegments() {
-    return paddedSegments;
-  }
-
-  /** Returns the maxLength part. */
-  public int maxLength() {
-    return maxLength;
-  }
-
-  /** Returns the header part. */
-  public HeaderRule header() {
-    return header;
-  }
-
-  /** Returns the issuer part. */
-  public ClaimCheck issuer() {
-    return issuer;
-  }
-
-  /** Returns the audience part. */
-  public ClaimRule<String> audience() {
-    return audience;
-  }
-
-  /** Returns the times part. */
-  public ClaimRule<Validity> times() {
-    return times;
-  }
-
-  /** Returns the claims part. */
-  public ClaimsReader<C> claims() {
-    return claims;
-  }
-
-  /** Returns the identity part. */
-  public IdentityBuilder<C> identity() {
-    return identity;
-  }
-
-  /** Returns the policy part. */
-  public Policy policy() {
-    return policy;
-  }
-
-  /** Returns the longestValidity part. */
-  public Duration longestValidity() {
-    return longestValidity;
+            + keyOwner);
   }
 
   /** The policy of proxies that have none. */
@@ -253,6 +188,6 @@ public final class ProxyRules<C> {
    * @return its segments, not yet decoded
    */
   public CompactJws split(@Nullable String assertion) {
-    return CompactJws.split(assertion, maxLength, missing, paddedSegments);
+    return CompactJws.split(assertion, maxLength, missingMessage, paddedSegments);
   }
 }
