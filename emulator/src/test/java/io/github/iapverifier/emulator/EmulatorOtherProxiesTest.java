@@ -183,6 +183,7 @@ class EmulatorOtherProxiesTest {
             () ->
                 Emulator.builder()
                     .upstream(URI.create("http://127.0.0.1:9"))
+                    .port(0)
                     .proxy(IapProxy.AWS_ALB)
                     .audience("x")
                     .start())
