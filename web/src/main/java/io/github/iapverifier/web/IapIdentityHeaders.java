@@ -90,7 +90,8 @@ public final class IapIdentityHeaders {
         headers.putAll(IapLegacyHeaders.of(identity));
         break;
       case CLOUDFLARE_ACCESS:
-        if (!identity.email().isEmpty()) {
+        // Cloudflare sends no user email for a service token; the identity's email is its Client ID.
+        if (!identity.subject().startsWith("service-token:")) {
           headers.put(CF_EMAIL, identity.email());
         }
         break;

@@ -97,8 +97,11 @@ class IapIdentityHeadersTest {
   }
 
   @Test
-  void ofWhenCloudflareServiceTokenWithoutEmailThenNoEmailHeader() {
-    IapIdentity service = identity(IapProxy.CLOUDFLARE_ACCESS, "", "", Map.of());
+  void ofWhenCloudflareServiceTokenThenNoEmailHeader() {
+    // As the core builds it: the Client ID stands where a user's email would.
+    IapIdentity service =
+        identity(
+            IapProxy.CLOUDFLARE_ACCESS, "abc.access", "service-token:abc.access", Map.of());
 
     assertThat(IapIdentityHeaders.of(service, FORGED)).isEmpty();
   }
