@@ -2,6 +2,7 @@ package io.github.iapverifier.emulator;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.iapverifier.IapAudience;
+import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.test.FakeIap;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,8 +15,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,14 +69,12 @@ public final class Emulator implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final FakeIap iap;
+  private final EmulatedProxy proxy;
   private final URI upstream;
-  private final IapAudience audience;
   private final List<EmulatedUser> presets;
 
   private Emulator(Builder builder) {
     this.upstream = checkUpstream(builder.upstream);
-    this.audience = builder.audience;
     this.presets = builder.presets;
     InetSocketAddress address = new InetSocketAddress(resolve(builder.bind), builder.port);
     HttpServer bound;
@@ -97,13 +99,13 @@ public final class Emulator implements AutoCloseable {
       throw e;
     }
     this.server = bound;
-    this.iap = FakeIap.builder().audience(audience).start();
+    this.proxy = EmulatedProxy.of(builder.proxy, builder.audience);
     this.executor = Executors.newCachedThreadPool(daemonThreads());
     HostRule hosts =
         new HostRule(
             address.getAddress(), builder.bind, bound.getAddress().getPort(), builder.allowedHosts);
     server.setExecutor(executor);
-    server.createContext("/", new EmulatorHandler(this, iap, hosts, builder.log));
+    server.createContext("/", new EmulatorHandler(this, proxy, hosts, builder.log));
     server.start();
   }
 
@@ -144,22 +146,55 @@ public final class Emulator implements AutoCloseable {
   }
 
   /**
-   * Returns the URI of the emulator's JWKS: the app's {@code iap.jwks-uri} (Spring Boot) or {@code
-   * jwks-uri} init-param (servlet filter).
+   * Returns the URI of the emulator's keys: for Google IAP the JWKS, the app's {@code iap.jwks-uri}
+   * (Spring Boot) or {@code jwks-uri} init-param (servlet filter); for another proxy its key
+   * endpoint (see {@link #appSettings()}).
    *
    * @return the URI, never null
    */
   public URI jwksUri() {
-    return URI.create(baseUri() + JWKS_PATH);
+    return URI.create(baseUri() + proxy.keyPath());
   }
 
   /**
    * Returns the audience the assertions are signed for: the app's {@code iap.audiences}.
    *
    * @return the audience, never null
+   * @throws IllegalStateException if the emulator plays another proxy than Google IAP
    */
   public IapAudience audience() {
-    return audience;
+    if (proxy.proxy() != IapProxy.GOOGLE_IAP) {
+      throw new IllegalStateException(
+          "the emulator plays " + proxy.proxy().configName() + ": see appSettings()");
+    }
+    return IapAudience.of(appSettings().get("iap.audiences"));
+  }
+
+  /**
+   * Returns the proxy the emulator plays.
+   *
+   * @return the proxy, never null
+   */
+  public IapProxy proxy() {
+    return proxy.proxy();
+  }
+
+  /**
+   * Returns what the app behind the emulator is configured with to trust it, as Spring Boot
+   * properties ({@code iap.*}); the servlet filter's init-params are the same settings without
+   * the {@code iap.} and proxy prefixes (printed at start-up).
+   *
+   * @return property name to value, in order, unmodifiable
+   */
+  public Map<String, String> appSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings().forEach(s -> settings.put(s[0], s[2]));
+    return Collections.unmodifiableMap(settings);
+  }
+
+  /** The app's settings as (Spring Boot property, servlet init-param, value). */
+  List<String[]> settings() {
+    return proxy.settings(baseUri());
   }
 
   /**
@@ -185,7 +220,7 @@ public final class Emulator implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
-    iap.close();
+    proxy.close();
   }
 
   private static URI checkUpstream(URI upstream) {
@@ -266,7 +301,8 @@ public final class Emulator implements AutoCloseable {
     private URI upstream;
     private String bind = "127.0.0.1";
     private int port = DEFAULT_PORT;
-    private IapAudience audience = IapAudience.of(DEFAULT_AUDIENCE);
+    private IapProxy proxy = IapProxy.GOOGLE_IAP;
+    private String audience;
     private List<EmulatedUser> presets =
         List.of(
             EmulatedUser.of("user@example.com", "example.com"),
@@ -338,7 +374,33 @@ public final class Emulator implements AutoCloseable {
      * @return this builder
      */
     public Builder audience(IapAudience audience) {
+      this.audience = Objects.requireNonNull(audience, "audience").value();
+      return this;
+    }
+
+    /**
+     * Sets what the assertions are bound to, in the played proxy's terms: the IAP audience for
+     * Google IAP (validated at {@link #start()}), the application's AUD tag for Cloudflare Access,
+     * the route host for Pomerium. Not for AWS ALB, whose tokens are bound to the load balancer's
+     * ARN. Default: the test kit fake's.
+     *
+     * @param audience the value, not null
+     * @return this builder
+     */
+    public Builder audience(String audience) {
       this.audience = Objects.requireNonNull(audience, "audience");
+      return this;
+    }
+
+    /**
+     * Sets the proxy to play: its token format, header, unsigned identity headers and key
+     * endpoint. Default {@link IapProxy#GOOGLE_IAP}.
+     *
+     * @param proxy the proxy, not null
+     * @return this builder
+     */
+    public Builder proxy(IapProxy proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
       return this;
     }
 
@@ -390,6 +452,7 @@ public final class Emulator implements AutoCloseable {
      * @throws UncheckedIOException if the port cannot be opened for another reason
      */
     public Emulator start() {
+      EmulatedProxy.check(proxy, audience);
       return new Emulator(this);
     }
   }

@@ -3,10 +3,7 @@ package io.github.iapverifier.emulator;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.github.iapverifier.IapVerifier;
-import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
-import io.github.iapverifier.test.TokenBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,15 +57,15 @@ final class EmulatorHandler implements HttpHandler {
   private static final int MAX_FORM_BYTES = 64 * 1024;
 
   private final Emulator emulator;
-  private final FakeIap iap;
+  private final EmulatedProxy proxy;
   private final HostRule hosts;
   private final PrintStream log;
   private final HttpClient client;
   private final boolean hostForwardable;
 
-  EmulatorHandler(Emulator emulator, FakeIap iap, HostRule hosts, PrintStream log) {
+  EmulatorHandler(Emulator emulator, EmulatedProxy proxy, HostRule hosts, PrintStream log) {
     this.emulator = emulator;
-    this.iap = iap;
+    this.proxy = proxy;
     this.hosts = hosts;
     this.log = log;
     this.client =
@@ -98,9 +95,10 @@ final class EmulatorHandler implements HttpHandler {
     URI target = exchange.getRequestURI();
     String path = rawPath(target);
     String method = exchange.getRequestMethod();
-    if (path.equals(Emulator.JWKS_PATH)) {
+    EmulatedProxy.Keys keys = proxy.keys(path);
+    if (keys != null) {
       // Public keys, no state: an app in a container may fetch them by any name of this host.
-      serveJwks(exchange);
+      serveKeys(exchange, keys);
       return;
     }
     Optional<HostRule.Authority> host = checkHost(exchange);
@@ -152,7 +150,7 @@ final class EmulatorHandler implements HttpHandler {
       return;
     }
     if (mode == null) {
-      proxy(exchange, user.get(), tokenFor(user.get()).build(), null);
+      forward(exchange, user.get(), null);
     } else if (mode.equals("IDENTITY")) {
       sendText(
           exchange,
@@ -176,7 +174,7 @@ final class EmulatorHandler implements HttpHandler {
             TEST_TYPE + " '" + name + "' is not one of " + Arrays.toString(SecureTokenTest.values()));
         return;
       }
-      proxy(exchange, user.get(), tokenFor(user.get()).secureTokenTest(type).build(), type);
+      forward(exchange, user.get(), type);
     } else {
       sendText(
           exchange,
@@ -252,16 +250,8 @@ final class EmulatorHandler implements HttpHandler {
     return false;
   }
 
-  private TokenBuilder tokenFor(EmulatedUser user) {
-    return iap.token()
-        .email(user.email())
-        .subject(user.subject())
-        .hostedDomain(user.hostedDomain().orElse(null))
-        .accessLevels(user.accessLevels().toArray(String[]::new));
-  }
 
-  private void proxy(
-      HttpExchange exchange, EmulatedUser user, String assertion, SecureTokenTest test)
+  private void forward(HttpExchange exchange, EmulatedUser user, SecureTokenTest test)
       throws IOException {
     URI uri = exchange.getRequestURI();
     String target = emulator.upstream() + pathAndQuery(exchange, false);
@@ -273,8 +263,9 @@ final class EmulatorHandler implements HttpHandler {
           String lower = name.toLowerCase(Locale.ROOT);
           // CGI, WSGI and Rack read X_Goog_X as X-Goog-X: the underscore form is the same header.
           String folded = lower.replace('_', '-');
-          // Only IAP may set x-goog-* headers: whatever the client sent is a forgery.
-          if (folded.startsWith("x-goog-")
+          // Only the proxy may set its headers (any proxy's: the app may trust another one's
+          // too): whatever the client sent is a forgery.
+          if (EmulatedProxy.isProxyHeader(folded)
               || HOP_BY_HOP.contains(folded)
               || REWRITTEN.contains(folded)
               || connectionOptions.contains(lower)) {
@@ -306,9 +297,7 @@ final class EmulatorHandler implements HttpHandler {
         "X-Forwarded-For",
         forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
     request.header("X-Forwarded-Proto", "http");
-    request.header(IapVerifier.HEADER, assertion);
-    request.header("x-goog-authenticated-user-email", "accounts.google.com:" + user.email());
-    request.header("x-goog-authenticated-user-id", user.subject());
+    proxy.headers(user, test).forEach(request::header);
     request.method(exchange.getRequestMethod(), requestBody(exchange));
 
     HttpResponse<InputStream> response;
@@ -397,9 +386,15 @@ final class EmulatorHandler implements HttpHandler {
         : HttpRequest.BodyPublishers.noBody();
   }
 
-  private void serveJwks(HttpExchange exchange) throws IOException {
-    exchange.getResponseHeaders().set("Cache-Control", "public, max-age=300");
-    sendText(exchange, 200, "application/json", iap.jwksJson());
+  private void serveKeys(HttpExchange exchange, EmulatedProxy.Keys keys) throws IOException {
+    if (keys.body() == null) {
+      sendText(exchange, 404, "text/plain", "no such key");
+      return;
+    }
+    if (keys.cacheControl() != null) {
+      exchange.getResponseHeaders().set("Cache-Control", keys.cacheControl());
+    }
+    sendText(exchange, 200, keys.contentType(), keys.body());
   }
 
   private void signIn(HttpExchange exchange) throws IOException {

@@ -1,6 +1,6 @@
 package io.github.iapverifier.emulator;
 
-import io.github.iapverifier.IapAudience;
+import io.github.iapverifier.IapProxy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,6 +36,7 @@ public final class Main {
       A local stand-in for Google Cloud Identity-Aware Proxy. It forwards every request to the
       app at URL with a freshly signed x-goog-iap-jwt-assertion (and the legacy
       x-goog-authenticated-user-* headers) for an identity you pick on its sign-in page.
+      With --proxy it plays another identity-aware proxy: its token format, header and keys.
 
       Options:
         --upstream URL               the app to protect, http://HOST:PORT (required)
@@ -46,7 +47,16 @@ public final class Main {
                                      (default none: only localhost, loopback addresses and
                                      the bind address, with the emulator's port; others get
                                      421, against DNS rebinding)
-        --audience AUDIENCE          audience of the assertions (default /projects/1/apps/local-dev)
+        --proxy NAME                 the proxy to play: google-iap (default),
+                                     cloudflare-access (Cf-Access-Jwt-Assertion, RS256,
+                                     keys at /cdn-cgi/access/certs), aws-alb
+                                     (x-amzn-oidc-data, ES256, a PEM key per kid at
+                                     /_gcp_iap/aws-alb-keys/KID) or pomerium
+                                     (X-Pomerium-Jwt-Assertion, ES256, keys at
+                                     /.well-known/pomerium/jwks.json)
+        --audience AUDIENCE          audience of the assertions (default /projects/1/apps/local-dev);
+                                     with cloudflare-access the AUD tag, with pomerium the
+                                     route host; not with aws-alb
         --users FILE|LIST            accounts offered on the sign-in page: a file with one per
                                      line, or a list separated by ';'. Each entry:
                                      EMAIL [hd=DOMAIN] [levels=LEVEL,LEVEL]
@@ -74,6 +84,7 @@ public final class Main {
           "--bind",
           "--allowed-hosts",
           "--audience",
+          "--proxy",
           "--users",
           "--wait-for-upstream");
 
@@ -144,7 +155,8 @@ public final class Main {
             builder.bind(value);
           }
           case "--allowed-hosts" -> builder.allowedHosts(List.of(value.split(",", -1)));
-          case "--audience" -> builder.audience(IapAudience.of(value));
+          case "--audience" -> builder.audience(value);
+          case "--proxy" -> builder.proxy(IapProxy.fromConfigName(value));
           case "--users" -> builder.presets(users(value));
           default -> builder.waitForUpstream(Duration.ofSeconds(number(name, value)));
         }
@@ -178,18 +190,23 @@ public final class Main {
   }
 
   private static void printSettings(Emulator emulator, String bind, PrintStream out) {
-    String jwks = emulator.jwksUri().toString();
-    String audience = emulator.audience().value();
+    List<String[]> settings = emulator.settings();
     out.println("IAP emulator listening on " + emulator.baseUri() + " -> " + emulator.upstream());
-    out.println("Audience: " + audience);
+    if (emulator.proxy() == IapProxy.GOOGLE_IAP) {
+      out.println("Audience: " + emulator.audience().value());
+    } else {
+      out.println(
+          "Playing "
+              + emulator.proxy().configName()
+              + ": signed assertions in "
+              + emulator.proxy().header());
+    }
     out.println();
     out.println("Configure the app behind it with:");
     out.println("  Spring Boot properties:");
-    out.println("    iap.jwks-uri=" + jwks);
-    out.println("    iap.audiences=" + audience);
+    settings.forEach(s -> out.println("    " + s[0] + "=" + s[2]));
     out.println("  Servlet filter init-params:");
-    out.println("    jwks-uri = " + jwks);
-    out.println("    audiences = " + audience);
+    settings.forEach(s -> out.println("    " + s[1] + " = " + s[2]));
     out.println();
     out.println("Open " + emulator.baseUri() + "/ in a browser and pick an identity.");
     if (!isLoopback(bind)) {

@@ -1,5 +1,6 @@
 package io.github.iapverifier.emulator;
 
+import io.github.iapverifier.IapProxy;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,9 +46,17 @@ final class Pages {
         .append("<p class=\"note\">This is the <strong>local IAP emulator</strong>, not Google.")
         .append(" Pick who you are: the app at <code>")
         .append(escape(emulator.upstream().toString()))
-        .append("</code> receives a signed IAP assertion for that identity, audience <code>")
-        .append(escape(emulator.audience().value()))
-        .append("</code>.</p>");
+        .append("</code> receives a signed assertion for that identity");
+    if (emulator.proxy() == IapProxy.GOOGLE_IAP) {
+      html.append(", audience <code>").append(escape(emulator.audience().value())).append("</code>");
+    } else {
+      html.append(" in <code>")
+          .append(escape(emulator.proxy().header()))
+          .append("</code>, as ")
+          .append(escape(emulator.proxy().configName()))
+          .append(" signs it");
+    }
+    html.append(".</p>");
     if (error != null) {
       html.append("<p class=\"error\" id=\"error\">").append(escape(error)).append("</p>");
     }

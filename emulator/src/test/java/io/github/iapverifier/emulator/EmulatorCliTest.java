@@ -242,6 +242,52 @@ class EmulatorCliTest {
   }
 
   @Test
+  void startWhenProxyUnknownThenUsageErrorNamingTheProxies() {
+    assertThat(run("--upstream", "http://localhost:1", "--proxy", "traefik"))
+        .isEqualTo(Main.USAGE);
+
+    assertThat(err()).contains("unknown proxy 'traefik'").contains("cloudflare-access");
+    assertThat(started).isEmpty();
+  }
+
+  @Test
+  void startWhenAwsAlbWithAudienceThenUsageError() {
+    assertThat(run("--upstream", "http://localhost:1", "--proxy", "aws-alb", "--audience", "x"))
+        .isEqualTo(Main.USAGE);
+
+    assertThat(err()).contains("--audience does not apply to aws-alb");
+  }
+
+  @Test
+  void startWhenCloudflareAccessThenPrintsItsPropertiesAndInitParamsThatWork() throws Exception {
+    TestUpstream upstream = upstream();
+
+    int status =
+        run("--upstream", upstream.uri().toString(), "--port", "0",
+            "--proxy", "cloudflare-access", "--audience", "b2658aud");
+
+    assertThat(status).isZero();
+    Emulator emulator = started.get(0);
+    String base = "http://127.0.0.1:" + emulator.port();
+    assertThat(out())
+        .contains("Playing cloudflare-access: signed assertions in Cf-Access-Jwt-Assertion\n")
+        .contains("iap.proxy=cloudflare-access\n")
+        .contains("iap.cloudflare-access.audiences=b2658aud\n")
+        .contains("iap.cloudflare-access.jwks-uri=" + base + "/cdn-cgi/access/certs\n")
+        .contains("team-domain = https://fake-team.cloudflareaccess.com\n")
+        .contains("proxy = cloudflare-access\n");
+    try (IapVerifier verifier = EmulatorOtherProxiesTest.verifierFor(emulator)) {
+      String cookie = Http.signIn(emulator.baseUri(), "ana@example.com", "", "");
+      Http.get(emulator.baseUri(), "/", cookie);
+      assertThat(
+              verifier
+                  .verify(upstream.next().header("Cf-Access-Jwt-Assertion").get(0))
+                  .audience())
+          .isEqualTo("b2658aud");
+    }
+  }
+
+  @Test
   void startWhenFineThenPrintsTheExactSettingsAndTheyWork() throws Exception {
     TestUpstream upstream = upstream();
 

@@ -2,24 +2,19 @@ package io.github.iapverifier.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iapverifier.IapVerificationException;
+import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.test.FakeIap.SecureTokenTest;
 import io.github.iapverifier.web.IapLegacyHeaders;
-import io.github.iapverifier.web.IapProblem;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,21 +32,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code GET /async/whoami}: the same, written after an async dispatch;
  *   <li>{@code GET /boom}: the handler throws; the app's error page answers 500 and its line;
  *   <li>any other path: the error page answers 404 and its line;
- *   <li>{@code GET /healthz}: as {@code /whoami}, excluded from IAP ({@link
- *       ParitySettings#excludedPath()}).
+ *   <li>{@code GET /healthz}: as {@code /whoami}, excluded from IAP ({@code iap.excluded-paths}).
  * </ul>
  *
- * Requests carry {@code Accept: text/html}, so that Spring Boot's error controller renders its
- * {@code error} view (the line) rather than its JSON.
+ * The cases here are Google IAP's; {@link ProxyParitySuite}, which this extends, runs the core
+ * cases of every other proxy through the same configuration. Requests carry {@code Accept:
+ * text/html}, so that Spring Boot's error controller renders its {@code error} view (the line)
+ * rather than its JSON.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ParitySuite {
-
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+public abstract class ParitySuite extends ProxyParitySuite {
 
   static final String AUDIENCE = "/projects/123456789012/global/backendServices/4567890123";
   static final String ANA = "ana@example.com";
@@ -60,25 +49,23 @@ public abstract class ParitySuite {
   private FakeIap iap;
   private AdapterConfiguration.RunningApp app;
 
-  /**
-   * Returns the configuration under test.
-   *
-   * @return the configuration
-   */
-  protected abstract AdapterConfiguration configuration();
-
-  private ParitySettings settings(URI jwksUri) {
-    return new ParitySettings(AUDIENCE, jwksUri, "/healthz", "example.com");
+  private static ParitySettings settings(URI jwksUri) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("iap.audiences", AUDIENCE);
+    properties.put("iap.jwks-uri", jwksUri.toString());
+    properties.put("iap.excluded-paths", "/healthz");
+    properties.put("iap.allowed-hosted-domains", "example.com");
+    return new ParitySettings(IapProxy.GOOGLE_IAP, properties);
   }
 
   @BeforeAll
-  void start() throws Exception {
+  void startGoogle() throws Exception {
     iap = FakeIap.builder().audience(AUDIENCE).start();
     app = configuration().start(settings(iap.jwksUri()));
   }
 
   @AfterAll
-  void stop() throws Exception {
+  void stopGoogle() throws Exception {
     try {
       if (app != null) {
         app.close();
@@ -139,19 +126,19 @@ public abstract class ParitySuite {
 
   @Test
   void whoamiWhenNoAssertionThen401Missing() {
-    assertRejected(send("GET", "/whoami"), Reason.MISSING);
+    ParityHttp.assertRejected(send("GET", "/whoami"), Reason.MISSING);
   }
 
   @Test
   void whoamiWhenOnlyForgedLegacyHeadersThen401Missing() {
-    assertRejected(
+    ParityHttp.assertRejected(
         send("GET", "/whoami", IapLegacyHeaders.EMAIL, FORGED, IapLegacyHeaders.ID, "forged"),
         Reason.MISSING);
   }
 
   @Test
   void postWhenNoAssertionThen401MissingNotCsrf() {
-    assertRejected(send("POST", "/whoami"), Reason.MISSING);
+    ParityHttp.assertRejected(send("POST", "/whoami"), Reason.MISSING);
   }
 
   /** Spring Security's firewall may refuse an unknown method first (400); else IAP's 401. */
@@ -160,19 +147,19 @@ public abstract class ParitySuite {
     HttpResponse<String> response = send("PROPFIND", "/whoami", IapLegacyHeaders.EMAIL, FORGED);
 
     if (response.statusCode() != 400) {
-      assertRejected(response, Reason.MISSING);
+      ParityHttp.assertRejected(response, Reason.MISSING);
     }
     assertThat(response.body()).doesNotContain("status=").doesNotContain("boss");
   }
 
   @Test
   void unknownPathWhenNoAssertionThen401Missing() {
-    assertRejected(send("GET", "/nope"), Reason.MISSING);
+    ParityHttp.assertRejected(send("GET", "/nope"), Reason.MISSING);
   }
 
   @Test
   void whoamiWhenExpiredThen401Expired() {
-    assertRejected(
+    ParityHttp.assertRejected(
         send("GET", "/whoami", IapVerifier.HEADER, iap.token(SecureTokenTest.PAST_EXPIRATION)),
         Reason.EXPIRED);
   }
@@ -182,13 +169,13 @@ public abstract class ParitySuite {
     HttpResponse<String> response =
         send("GET", "/whoami", IapVerifier.HEADER, iap.token(SecureTokenTest.AUDIENCE));
 
-    assertRejected(response, Reason.WRONG_AUDIENCE);
+    ParityHttp.assertRejected(response, Reason.WRONG_AUDIENCE);
     assertThat(response.body()).doesNotContain("123456789012").doesNotContain("4567890123");
   }
 
   @Test
   void whoamiWhenBadSignatureThen401BadSignature() {
-    assertRejected(
+    ParityHttp.assertRejected(
         send("GET", "/whoami", IapVerifier.HEADER, iap.token(SecureTokenTest.SIGNATURE)),
         Reason.BAD_SIGNATURE);
   }
@@ -199,13 +186,13 @@ public abstract class ParitySuite {
 
     HttpResponse<String> response = send("GET", "/whoami", IapVerifier.HEADER, other);
 
-    assertRejected(response, Reason.POLICY_DENIED);
+    ParityHttp.assertRejected(response, Reason.POLICY_DENIED);
     assertThat(response.body()).doesNotContain("example.com").doesNotContain("other.org");
   }
 
   @Test
   void whoamiWhenTwoAssertionHeadersThen401Malformed() {
-    assertRejected(
+    ParityHttp.assertRejected(
         send("GET", "/whoami", IapVerifier.HEADER, ana(), IapVerifier.HEADER, ana()),
         Reason.MALFORMED);
   }
@@ -248,9 +235,10 @@ public abstract class ParitySuite {
       try (AdapterConfiguration.RunningApp outage =
           configuration().start(settings(down.jwksUri()))) {
         HttpResponse<String> response =
-            send(outage.baseUri(), "GET", "/whoami", IapVerifier.HEADER, down.token().build());
+            ParityHttp.send(
+                outage.baseUri(), "GET", "/whoami", IapVerifier.HEADER, down.token().build());
 
-        assertRejected(response, Reason.KEYS_UNAVAILABLE);
+        ParityHttp.assertRejected(response, Reason.KEYS_UNAVAILABLE);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("30");
         assertThat(response.body()).doesNotContain(down.jwksUri().toString());
       }
@@ -268,43 +256,7 @@ public abstract class ParitySuite {
         status, ANA, ANA, ANA, "accounts.google.com:" + ANA, FakeIap.googleSubject(ANA));
   }
 
-  /** Status, headers and the exact bytes every adapter writes for this reason. */
-  private static void assertRejected(HttpResponse<String> response, Reason reason) {
-    IapProblem expected = IapProblem.of(new IapVerificationException(reason, "any"));
-    assertThat(response.statusCode()).as(reason.name()).isEqualTo(expected.status());
-    assertThat(response.body()).as(reason.name()).isEqualTo(expected.bodyText());
-    assertThat(response.headers().firstValue("Content-Type")).hasValue(IapProblem.CONTENT_TYPE);
-    for (Map.Entry<String, String> header : expected.headers().entrySet()) {
-      assertThat(response.headers().allValues(header.getKey()))
-          .as(header.getKey())
-          .containsExactly(header.getValue());
-    }
-    if (expected.status() != 401) {
-      assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
-    }
-  }
-
   private HttpResponse<String> send(String method, String path, String... headers) {
-    return send(app.baseUri(), method, path, headers);
-  }
-
-  private static HttpResponse<String> send(
-      URI base, String method, String path, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(20))
-            .header("Accept", "text/html")
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return ParityHttp.send(app.baseUri(), method, path, headers);
   }
 }

@@ -26,17 +26,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * A servlet filter that lets a request through only if it carries a valid IAP assertion (header
- * {@value IapVerifier#HEADER}), and tells the application who the user is. It runs the shared
- * request pipeline ({@link IapRequestPipeline}, on the servlet API {@link IapServletPipeline}), so
- * it answers every case as the Spring Boot starter does, with or without Spring Security.
+ * A servlet filter that lets a request through only if it carries a valid assertion of the
+ * verifier's identity-aware proxy (header {@link IapVerifier#header()}: {@value IapVerifier#HEADER}
+ * for Google IAP, {@code Cf-Access-Jwt-Assertion} for Cloudflare Access, {@code x-amzn-oidc-data}
+ * for AWS ALB, {@code X-Pomerium-Jwt-Assertion} for Pomerium), and tells the application who the
+ * user is. It runs the shared request pipeline ({@link IapRequestPipeline}, on the servlet API
+ * {@link IapServletPipeline}), so it answers every case as the Spring Boot starter does, with or
+ * without Spring Security.
  *
  * <p>On success the request passes on wrapped: {@code getUserPrincipal()} is an {@link
  * IapPrincipal} (name = email), {@code getRemoteUser()} is the email, {@code getAuthType()} is
  * {@value #AUTH_TYPE}, the {@link IapIdentity} is the request attribute {@link #IDENTITY_ATTRIBUTE}
- * (also {@link #identity(ServletRequest)}), and the unsigned legacy headers {@code
- * x-goog-authenticated-user-email} / {@code -id} report the verified identity in IAP's {@code
- * accounts.google.com:} format, whatever the client sent in them.
+ * (also {@link #identity(ServletRequest)}), and the proxies' unsigned identity headers ({@code
+ * x-goog-authenticated-user-email} / {@code -id} in IAP's {@code accounts.google.com:} format,
+ * {@code Cf-Access-Authenticated-User-Email}, {@code x-amzn-oidc-identity}, {@code
+ * X-Pomerium-Claim-*}; see {@link io.github.iapverifier.web.IapIdentityHeaders}) report the
+ * verified identity, whatever the client sent in them.
  *
  * <p>On failure the chain is not called; the response is the {@link
  * io.github.iapverifier.web.IapProblem} for the rejection: 401, 403 for {@link
@@ -48,7 +53,7 @@ import org.slf4j.event.Level;
  *
  * <p>Requests to {@linkplain Builder#excludedPaths excluded paths} (health checks) and, when
  * {@linkplain Builder#allowCorsPreflight allowed}, CORS preflights pass unverified, with no
- * principal and with the legacy headers hidden.
+ * principal and with the identity headers hidden.
  *
  * <p>Three ways to configure it:
  *
@@ -57,20 +62,33 @@ import org.slf4j.event.Level;
  *       {@code new IapFilter(pipeline)} (the filter does not close that verifier, its creator
  *       does); such a filter works even if the container never calls {@link #init};
  *   <li>by init-params ({@code web.xml} or {@code FilterRegistration}) on the no-arg constructor:
- *       {@code audiences} (comma-separated, or {@code detect} on Cloud Run and App Engine,
- *       required), {@code jwks-uri}, {@code excluded-paths} (comma-separated), {@code
- *       allowed-hosted-domains}, {@code required-access-levels}, {@code clock-skew} ({@code PT30S}
- *       or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true} or {@code
- *       false}), {@code include-rejection-message} ({@code true} or {@code false}) and {@code
- *       rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL}, comma-separated). Unknown
- *       names and bad values fail {@link #init} with a message naming the param; the verifier built
- *       from them is closed by {@link #destroy}.
+ *       {@code proxy} ({@code google-iap}, the default, {@code cloudflare-access}, {@code aws-alb}
+ *       or {@code pomerium}) and the proxy's own:
+ *       <ul>
+ *         <li>{@code google-iap}: {@code audiences} (comma-separated, or {@code detect} on Cloud
+ *             Run and App Engine, required), {@code jwks-uri}, {@code allowed-hosted-domains},
+ *             {@code required-access-levels};
+ *         <li>{@code cloudflare-access}: {@code team-domain} and {@code audiences} (the AUD tags),
+ *             required, {@code jwks-uri};
+ *         <li>{@code aws-alb}: {@code region} (or {@code key-endpoint}) and {@code signers} (load
+ *             balancer ARNs), required, {@code client-ids}, {@code key-endpoint};
+ *         <li>{@code pomerium}: {@code route-host}, required, {@code algorithm} ({@code ES256}, the
+ *             default, or {@code RS256}), {@code jwks-uri};
+ *       </ul>
+ *       and for every proxy {@code excluded-paths} (comma-separated), {@code clock-skew} ({@code
+ *       PT30S} or seconds), {@code token-cache-size}, {@code allow-cors-preflight} ({@code true} or
+ *       {@code false}), {@code include-rejection-message} ({@code true} or {@code false}) and
+ *       {@code rejection-log-level} ({@code LEVEL} or {@code REASON=LEVEL}, comma-separated).
+ *       Unknown names, bad values and init-params of another proxy (such as {@code
+ *       allowed-hosted-domains} with {@code cloudflare-access}, which would silently not be
+ *       applied) fail {@link #init} with a message naming the param; the verifier built from them
+ *       is closed by {@link #destroy}.
  * </ul>
  *
- * <p>{@link #init} loads IAP's keys so the first request does not wait. If that fails (no network
- * yet, Google unreachable), the filter logs a warning and starts anyway: requests are answered 503
- * until the keys can be fetched, which the key source retries with a backoff. Refusing to start
- * would turn a passing network problem into a crash loop.
+ * <p>{@link #init} loads the proxy's keys so the first request does not wait. If that fails (no
+ * network yet, the key endpoint unreachable), the filter logs a warning and starts anyway: requests
+ * are answered 503 until the keys can be fetched, which the key source retries with a backoff.
+ * Refusing to start would turn a passing network problem into a crash loop.
  *
  * <p>Verifies once per request: later dispatches of the same request (forward, include, async,
  * error) see the identity established by the first without a second verification. Map the filter to

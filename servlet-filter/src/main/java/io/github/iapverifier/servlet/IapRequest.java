@@ -1,13 +1,14 @@
 package io.github.iapverifier.servlet;
 
 import io.github.iapverifier.IapIdentity;
-import io.github.iapverifier.web.IapLegacyHeaders;
+import io.github.iapverifier.web.IapIdentityHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,10 @@ import java.util.Map;
  * The request the application sees behind the {@link IapServletPipeline}.
  *
  * <p>With an identity, it reports it as principal, remote user and auth type, and answers the
- * unsigned legacy headers {@code x-goog-authenticated-user-email} and {@code -id} with the verified
- * values in IAP's format. Without one (an exempt or anonymous request), it hides those headers.
+ * proxies' unsigned identity headers ({@link IapIdentityHeaders}: {@code
+ * x-goog-authenticated-user-email} and {@code -id} in IAP's format for Google IAP, {@code
+ * Cf-Access-Authenticated-User-Email}, {@code x-amzn-oidc-identity}, {@code X-Pomerium-Claim-*})
+ * with the verified values. Without one (an exempt or anonymous request), it hides those headers.
  * Either way a value a client forged into them is never visible through {@link #getHeader}, {@link
  * #getHeaders}, {@link #getHeaderNames}, {@link #getIntHeader} or {@link #getDateHeader}: legacy
  * code that trusts them cannot be fooled.
@@ -27,7 +30,7 @@ final class IapRequest extends HttpServletRequestWrapper {
 
   private final IapIdentity identity;
   private final IapPrincipal principal;
-  private final Map<String, String> legacy;
+  private final Map<String, String> identityHeaders;
 
   /**
    * Wraps a request.
@@ -39,13 +42,20 @@ final class IapRequest extends HttpServletRequestWrapper {
     super(request);
     this.identity = identity;
     this.principal = identity == null ? null : new IapPrincipal(identity);
-    this.legacy = IapLegacyHeaders.of(identity);
+    this.identityHeaders = IapIdentityHeaders.of(identity, sentIdentityHeaders(request));
   }
 
-  private String legacyValue(String name) {
-    return IapLegacyHeaders.EMAIL.equalsIgnoreCase(name)
-        ? legacy.get(IapLegacyHeaders.EMAIL)
-        : legacy.get(IapLegacyHeaders.ID);
+  private static Map<String, List<String>> sentIdentityHeaders(HttpServletRequest request) {
+    Map<String, List<String>> sent = new LinkedHashMap<>();
+    Enumeration<String> names = request.getHeaderNames();
+    while (names != null && names.hasMoreElements()) {
+      String name = names.nextElement();
+      if (IapIdentityHeaders.isIdentityHeader(name)) {
+        Enumeration<String> values = request.getHeaders(name);
+        sent.put(name, values == null ? List.of() : Collections.list(values));
+      }
+    }
+    return sent;
   }
 
   @Override
@@ -74,13 +84,15 @@ final class IapRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getHeader(String name) {
-    return IapLegacyHeaders.isLegacy(name) ? legacyValue(name) : super.getHeader(name);
+    return IapIdentityHeaders.isIdentityHeader(name)
+        ? identityHeaders.get(name)
+        : super.getHeader(name);
   }
 
   @Override
   public Enumeration<String> getHeaders(String name) {
-    if (IapLegacyHeaders.isLegacy(name)) {
-      String value = legacyValue(name);
+    if (IapIdentityHeaders.isIdentityHeader(name)) {
+      String value = identityHeaders.get(name);
       return value == null
           ? Collections.emptyEnumeration()
           : Collections.enumeration(List.of(value));
@@ -95,19 +107,19 @@ final class IapRequest extends HttpServletRequestWrapper {
     if (names != null) {
       while (names.hasMoreElements()) {
         String name = names.nextElement();
-        if (!IapLegacyHeaders.isLegacy(name)) {
+        if (!IapIdentityHeaders.isIdentityHeader(name)) {
           result.add(name);
         }
       }
     }
-    result.addAll(legacy.keySet());
+    result.addAll(identityHeaders.keySet());
     return Collections.enumeration(result);
   }
 
   @Override
   public int getIntHeader(String name) {
-    if (IapLegacyHeaders.isLegacy(name)) {
-      String value = legacyValue(name);
+    if (IapIdentityHeaders.isIdentityHeader(name)) {
+      String value = identityHeaders.get(name);
       // As the servlet API specifies: -1 when absent, NumberFormatException when not a number.
       return value == null ? -1 : Integer.parseInt(value);
     }
@@ -116,8 +128,8 @@ final class IapRequest extends HttpServletRequestWrapper {
 
   @Override
   public long getDateHeader(String name) {
-    if (IapLegacyHeaders.isLegacy(name)) {
-      if (legacyValue(name) == null) {
+    if (IapIdentityHeaders.isIdentityHeader(name)) {
+      if (identityHeaders.get(name) == null) {
         return -1;
       }
       throw new IllegalArgumentException("header " + name + " is not a date");

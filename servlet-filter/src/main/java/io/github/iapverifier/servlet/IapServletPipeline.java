@@ -26,14 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>First dispatch: the pipeline decides. A verified request goes on wrapped: {@code
  *       getUserPrincipal()} is an {@link IapPrincipal}, {@code getRemoteUser()} the email, {@code
  *       getAuthType()} {@value IapFilter#AUTH_TYPE}, the identity is the request attribute {@link
- *       IapFilter#IDENTITY_ATTRIBUTE}, and the legacy headers {@code
- *       x-goog-authenticated-user-email} / {@code -id} report it in IAP's format. An exempt request
- *       goes on wrapped with no identity and the legacy headers removed. A rejection is answered
- *       with its {@link IapProblem} and goes no further.
+ *       IapFilter#IDENTITY_ATTRIBUTE}, and the proxies' unsigned identity headers ({@link
+ *       io.github.iapverifier.web.IapIdentityHeaders}) report it. An exempt request goes on wrapped
+ *       with no identity and the identity headers removed. A rejection is answered with its {@link
+ *       IapProblem} and goes no further.
  *   <li>Later dispatches of the same request (forward, include, async, error) go on with the
  *       decision of the first, wrapped again where the container hands over its unwrapped request
  *       (async and error dispatches do), so that an error page or an async completion sees the same
- *       identity and never a forged legacy header. Map the adapter to every dispatcher type.
+ *       identity and never a forged identity header. Map the adapter to every dispatcher type.
  * </ul>
  *
  * <p>Thread-safe: one instance serves all requests.

@@ -21,7 +21,7 @@ class IapFilterLifecycleTest {
         throw new AssertionError("the chain must not be called");
       };
 
-  private static FilterConfig config(Map<String, String> params) {
+  static FilterConfig config(Map<String, String> params) {
     return new FilterConfig() {
       @Override
       public String getFilterName() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.iapverifier.IapAudience;
+import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
@@ -169,9 +170,10 @@ class InitParamsTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> InitParams.parse(params("audience", AUDIENCE)))
         .withMessage(
-            "unknown init-param 'audience'; known init-params are [audiences, jwks-uri,"
-                + " excluded-paths, allowed-hosted-domains, required-access-levels, clock-skew,"
-                + " token-cache-size, allow-cors-preflight, include-rejection-message,"
+            "unknown init-param 'audience'; known init-params are [proxy, audiences, jwks-uri,"
+                + " team-domain, region, signers, client-ids, issuers, key-endpoint, route-host,"
+                + " algorithm, excluded-paths, allowed-hosted-domains, required-access-levels,"
+                + " clock-skew, token-cache-size, allow-cors-preflight, include-rejection-message,"
                 + " rejection-log-level]");
   }
 
@@ -220,17 +222,26 @@ class InitParamsTest {
   void namesWhenListedThenEveryNameIsParsed() {
     // Guards against a name added to NAMES but not parsed: its value would be silently ignored.
     Map<String, String> invalid =
-        Map.of(
-            "audiences", "x",
-            "jwks-uri", "x",
-            "excluded-paths", "x",
-            "allowed-hosted-domains", "a@b",
-            "required-access-levels", "x",
-            "clock-skew", "x",
-            "token-cache-size", "x",
-            "allow-cors-preflight", "x",
-            "include-rejection-message", "x",
-            "rejection-log-level", "x");
+        Map.ofEntries(
+            Map.entry("proxy", "x"),
+            Map.entry("team-domain", "x"),
+            Map.entry("region", "x"),
+            Map.entry("signers", "x"),
+            Map.entry("client-ids", "x"),
+            Map.entry("issuers", "x"),
+            Map.entry("key-endpoint", "x"),
+            Map.entry("route-host", "x"),
+            Map.entry("algorithm", "x"),
+            Map.entry("audiences", "x"),
+            Map.entry("jwks-uri", "x"),
+            Map.entry("excluded-paths", "x"),
+            Map.entry("allowed-hosted-domains", "a@b"),
+            Map.entry("required-access-levels", "x"),
+            Map.entry("clock-skew", "x"),
+            Map.entry("token-cache-size", "x"),
+            Map.entry("allow-cors-preflight", "x"),
+            Map.entry("include-rejection-message", "x"),
+            Map.entry("rejection-log-level", "x"));
     assertThat(invalid.keySet()).containsExactlyInAnyOrderElementsOf(InitParams.NAMES);
     for (String name : InitParams.NAMES) {
       assertThatIllegalArgumentException()
@@ -238,5 +249,125 @@ class InitParamsTest {
           .isThrownBy(() -> InitParams.parse(params(name, invalid.get(name))))
           .withMessageContaining("init-param '" + name + "'");
     }
+  }
+
+  private static Map<String, String> only(String... nameValue) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < nameValue.length; i += 2) {
+      params.put(nameValue[i], nameValue[i + 1]);
+    }
+    return params;
+  }
+
+  @Test
+  void parseWhenProxyUnknownThenMessageNamesAcceptedValues() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(params("proxy", "traefik")))
+        .withMessageStartingWith("init-param 'proxy': unknown proxy 'traefik'")
+        .withMessageContaining("google-iap, cloudflare-access, aws-alb, pomerium");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "cloudflare-access|audiences|aud|team-domain",
+        "cloudflare-access|team-domain|https://t.cloudflareaccess.com|audiences",
+        "aws-alb|region|eu-central-1|signers",
+        "pomerium|algorithm|ES256|route-host",
+      })
+  void parseWhenRequiredParamOfProxyMissingThenMessageNamesIt(
+      String proxy, String given, String value, String missing) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(only("proxy", proxy, given, value)))
+        .withMessageStartingWith("init-param '" + missing + "' is required");
+  }
+
+  @Test
+  void parseWhenGoogleOnlyParamsWithCloudflareThenFailsNamingEach() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                InitParams.parse(
+                    only(
+                        "proxy", "cloudflare-access",
+                        "team-domain", "https://t.cloudflareaccess.com",
+                        "audiences", "aud",
+                        "allowed-hosted-domains", "example.com",
+                        "required-access-levels", "accessPolicies/1/accessLevels/corp")))
+        .withMessageStartingWith(
+            "init-params [allowed-hosted-domains, required-access-levels] do not apply to proxy"
+                + " 'cloudflare-access' and would be ignored");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "google-iap|team-domain|https://t.cloudflareaccess.com",
+        "google-iap|signers|arn",
+        "google-iap|route-host|app.example.com",
+        "aws-alb|jwks-uri|https://example.com/keys",
+        "aws-alb|audiences|aud",
+        "pomerium|region|eu-central-1",
+        "cloudflare-access|algorithm|RS256",
+      })
+  void parseWhenParamOfAnotherProxyThenFailsNamingIt(String proxy, String name, String value) {
+    Map<String, String> params = params("proxy", proxy, name, value);
+    if (!proxy.equals("google-iap")) {
+      params.remove("audiences");
+      params.put(name, value);
+    }
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> InitParams.parse(params))
+        .withMessageStartingWith(
+            "init-param '" + name + "' does not apply to proxy '" + proxy + "'");
+  }
+
+  @Test
+  void parseWhenBlankParamOfAnotherProxyThenTreatedAsAbsent() {
+    IapRequestPipeline s = settings(params("team-domain", " ", "proxy", "GOOGLE_IAP"));
+
+    assertThat(s.verifier().proxy()).isEqualTo(IapProxy.GOOGLE_IAP);
+  }
+
+  @Test
+  void parseWhenCloudflareParamsThenCloudflareVerifierReadingItsHeader() {
+    IapRequestPipeline s =
+        settings(
+            only(
+                "proxy", "cloudflare-access",
+                "team-domain", "https://acme.cloudflareaccess.com",
+                "audiences", "aud1, aud2",
+                "clock-skew", "10"));
+
+    assertThat(s.verifier().proxy()).isEqualTo(IapProxy.CLOUDFLARE_ACCESS);
+    assertThat(s.verifier().header()).isEqualTo("Cf-Access-Jwt-Assertion");
+    assertThat(s.rejectMissing(GET_ROOT).bodyText()).contains("\"reason\":\"MISSING\"");
+  }
+
+  @Test
+  void parseWhenAlbParamsThenAlbVerifier() {
+    IapRequestPipeline s =
+        settings(
+            only(
+                "proxy", "aws-alb",
+                "region", "eu-central-1",
+                "signers",
+                    "arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/a/b",
+                "client-ids", "client1"));
+
+    assertThat(s.verifier().proxy()).isEqualTo(IapProxy.AWS_ALB);
+    assertThat(s.verifier().header()).isEqualTo("x-amzn-oidc-data");
+  }
+
+  @Test
+  void parseWhenPomeriumParamsThenPomeriumVerifier() {
+    IapRequestPipeline s =
+        settings(only("proxy", "pomerium", "route-host", "app.example.com", "algorithm", "RS256"));
+
+    assertThat(s.verifier().proxy()).isEqualTo(IapProxy.POMERIUM);
+    assertThat(s.verifier().header()).isEqualTo("X-Pomerium-Jwt-Assertion");
   }
 }

@@ -45,6 +45,20 @@ public final class TestServlets {
       }
     }
     m.put("legacyNames", legacyNames);
+    m.put("proxy", IapFilter.identity(req).map(i -> i.proxy().configName()).orElse(null));
+    m.put("cfEmail", req.getHeader("cf-access-authenticated-user-email"));
+    m.put("albIdentity", req.getHeader("X-Amzn-Oidc-Identity"));
+    m.put("albAccessToken", req.getHeader("x-amzn-oidc-accesstoken"));
+    m.put("pomeriumEmail", req.getHeader("x-pomerium-claim-email"));
+    m.put("pomeriumGroups", list(req.getHeaders("X-Pomerium-Claim-Groups")));
+    List<String> identityNames = new ArrayList<>();
+    for (String name : list(req.getHeaderNames())) {
+      if (io.github.iapverifier.web.IapIdentityHeaders.isIdentityHeader(name)) {
+        identityNames.add(name.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    java.util.Collections.sort(identityNames);
+    m.put("identityNames", identityNames);
     m.put("dispatch", req.getDispatcherType());
     m.put(
         "thread",

@@ -73,8 +73,8 @@ public final class IapActuatorAutoConfiguration {
   static class MetricsConfiguration {
 
     @Bean
-    IapEventListener iapMetricsListener(MeterRegistry registry) {
-      return new IapMetrics(registry);
+    IapEventListener iapMetricsListener(MeterRegistry registry, IapProperties properties) {
+      return new IapMetrics(registry, properties.getProxy());
     }
 
     @Bean
@@ -93,7 +93,8 @@ public final class IapActuatorAutoConfiguration {
                                   Duration.between(at, Clock.systemUTC().instant()).toMillis()
                                       / 1000.0)
                           .orElse(Double.NaN))
-              .description("Age of the IAP keys in use")
+              .description("Age of the proxy's keys in use")
+              .tag(IapMetrics.PROXY_TAG, verifier.proxy().configName())
               .baseUnit("seconds")
               .register(registry);
         }

@@ -30,11 +30,12 @@ import org.springframework.security.web.context.SecurityContextRepository;
  *       through a request-scoped {@link SecurityContextRepository} (never the session: IAP signs
  *       every request), so that async and error dispatches of the request stay authenticated. The
  *       request goes on wrapped: the identity is also the request attribute {@code
- *       IapIdentity.class.getName()}, and the legacy headers {@code x-goog-authenticated-user-*}
- *       report it.
+ *       IapIdentity.class.getName()}, and the proxies' unsigned identity headers ({@code
+ *       x-goog-authenticated-user-*} and the like, see {@link
+ *       io.github.iapverifier.web.IapIdentityHeaders}) report it.
  *   <li>An invalid one (or two header values, or no keys): answered at once, 401, 403 or 503
- *       problem+json, even on paths the rules permit: only IAP sets this header.
- *   <li>No assertion, and excluded paths: passed on anonymous, legacy headers removed; where the
+ *       problem+json, even on paths the rules permit: only the proxy sets this header.
+ *   <li>No assertion, and excluded paths: passed on anonymous, identity headers removed; where the
  *       rules require authentication, the entry point answers 401 {@code MISSING}, whatever the
  *       method (this filter runs before CSRF protection, and the access-denied handler turns a CSRF
  *       failure of a request without assertion into that 401 too).

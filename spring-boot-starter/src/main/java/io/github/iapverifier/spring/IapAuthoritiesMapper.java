@@ -44,6 +44,15 @@ public interface IapAuthoritiesMapper {
   String ACCESS_LEVEL_PREFIX = "IAP_ACCESS_LEVEL_";
 
   /**
+   * Prefix of the authority granted for each group the proxy signed into the assertion, followed by
+   * the group exactly as the proxy wrote it (an id or a name, case kept): Pomerium's {@code groups}
+   * claim {@code ["admins"]} gives {@code IAP_GROUP_admins}, for {@code
+   * hasAuthority("IAP_GROUP_admins")}. Google IAP sends no groups. The prefix keeps a group from
+   * ever being read as a role ({@code ROLE_...}) or another authority of this mapping.
+   */
+  String GROUP_PREFIX = "IAP_GROUP_";
+
+  /**
    * Returns the authorities of an identity.
    *
    * @param identity a verified identity, not null
@@ -53,8 +62,9 @@ public interface IapAuthoritiesMapper {
 
   /**
    * The standard mapping without static grants: {@value #USER}, {@value #DOMAIN_PREFIX}{@code <hd>}
-   * for Workspace accounts (ASCII domains only) and {@value #ACCESS_LEVEL_PREFIX}{@code
-   * <policy>_<name>} per access level.
+   * for Workspace accounts (ASCII domains only), {@value #ACCESS_LEVEL_PREFIX}{@code
+   * <policy>_<name>} per access level and {@value #GROUP_PREFIX}{@code <group>} per group the
+   * proxy sent ({@link IapIdentity#groups()}).
    *
    * @return a thread-safe mapper
    */
@@ -63,7 +73,7 @@ public interface IapAuthoritiesMapper {
   }
 
   /**
-   * The standard mapping plus static grants, as in {@code
+   * The standard mapping (see {@link #standard()}) plus static grants, as in {@code
    * iap.authorities.ROLE_ADMIN=alice@example.com,@ops.example.com}: each authority (the key, used
    * exactly as written, so {@code ROLE_ADMIN} satisfies {@code hasRole("ADMIN")}) goes to the
    * listed emails (compared ASCII-case-insensitively) and to Google Workspace accounts ({@code hd}

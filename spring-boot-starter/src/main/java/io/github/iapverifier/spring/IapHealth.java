@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * What the {@code iap} health contributor reports, independent of the Actuator version: UP while
- * keys are usable (fresh, or stale within the allowed staleness), DOWN otherwise, with the key
- * endpoint, the time and age of the keys in use and the last fetch error as details. Never a token,
- * nothing about users.
+ * keys are usable (fresh, or stale within the allowed staleness), DOWN otherwise, with the proxy
+ * ({@code google-iap}, {@code cloudflare-access}, ...), the key endpoint, the time and age of the
+ * keys in use and the last fetch error as details. Never a token, nothing about users.
  */
 final class IapHealth {
 
@@ -31,6 +31,7 @@ final class IapHealth {
 
   Report check() {
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("proxy", verifier.proxy().configName());
     details.put("audiences", verifier.audiences().stream().map(Object::toString).toList());
     IapKeySource keys = verifier.keySource();
     if (keys.status().uri().isEmpty()) {

@@ -2,10 +2,12 @@ package io.github.iapverifier.spring;
 
 import io.github.iapverifier.IapEventListener;
 import io.github.iapverifier.IapIdentity;
+import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
@@ -14,8 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Micrometer meters from the verifier's events. Tags are bounded enumerations only (outcome,
- * reason, result): never an email, a key id or anything else a client controls.
+ * Micrometer meters from the verifier's events. Tags are bounded enumerations only (proxy, outcome,
+ * reason, result): never an email, a key id or anything else a client controls. Every meter carries
+ * {@code proxy=<config name>} ({@code google-iap}, {@code cloudflare-access}, {@code aws-alb},
+ * {@code pomerium}), so that dashboards tell which proxy's assertions they count.
  *
  * <ul>
  *   <li>{@code iap.verifications} (counter): {@code outcome=verified|rejected}, {@code
@@ -40,48 +44,59 @@ final class IapMetrics implements IapEventListener {
   private final Counter stale;
   private final Counter rateLimited;
 
-  IapMetrics(MeterRegistry registry) {
-    verified = verifications(registry, "verified", "none");
+  /** The tag every meter carries. */
+  static final String PROXY_TAG = "proxy";
+
+  IapMetrics(MeterRegistry registry, IapProxy proxy) {
+    Tags tags = Tags.of(PROXY_TAG, proxy.configName());
+    verified = verifications(registry, tags, "verified", "none");
     for (Reason reason : Reason.values()) {
-      rejected.put(reason, verifications(registry, "rejected", reason.name()));
+      rejected.put(reason, verifications(registry, tags, "rejected", reason.name()));
     }
-    cacheHits = cache(registry, "hit");
-    cacheMisses = cache(registry, "miss");
-    fetchSuccess = fetch(registry, "success");
-    fetchFailure = fetch(registry, "failure");
+    cacheHits = cache(registry, tags, "hit");
+    cacheMisses = cache(registry, tags, "miss");
+    fetchSuccess = fetch(registry, tags, "success");
+    fetchFailure = fetch(registry, tags, "failure");
     rotations =
         Counter.builder("iap.keys.rotations")
-            .description("Changes of IAP's published key set")
+            .description("Changes of the proxy's published key set")
+            .tags(tags)
             .register(registry);
     stale =
         Counter.builder("iap.keys.stale")
             .description(
                 "Lookups answered with keys past their cache time because refreshes failed")
+            .tags(tags)
             .register(registry);
     rateLimited =
         Counter.builder("iap.keys.refresh.rate.limited")
             .description("Refreshes for unknown key ids refused by the rate limit")
+            .tags(tags)
             .register(registry);
   }
 
-  private static Counter verifications(MeterRegistry registry, String outcome, String reason) {
+  private static Counter verifications(
+      MeterRegistry registry, Tags tags, String outcome, String reason) {
     return Counter.builder("iap.verifications")
-        .description("IAP assertions verified or rejected")
+        .description("Assertions verified or rejected")
+        .tags(tags)
         .tag("outcome", outcome)
         .tag("reason", reason)
         .register(registry);
   }
 
-  private static Counter cache(MeterRegistry registry, String result) {
+  private static Counter cache(MeterRegistry registry, Tags tags, String result) {
     return Counter.builder("iap.token.cache")
         .description("Accepted assertions answered from the verified-token cache, or verified")
+        .tags(tags)
         .tag("result", result)
         .register(registry);
   }
 
-  private static Timer fetch(MeterRegistry registry, String outcome) {
+  private static Timer fetch(MeterRegistry registry, Tags tags, String outcome) {
     return Timer.builder("iap.keys.fetch")
-        .description("Fetches of IAP's key set")
+        .description("Fetches of the proxy's keys")
+        .tags(tags)
         .tag("outcome", outcome)
         .register(registry);
   }

@@ -1,5 +1,6 @@
 package io.github.iapverifier.spring;
 
+import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.IapVerificationException.Reason;
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +24,12 @@ import org.springframework.util.unit.DataSize;
  *     ROLE_ADMIN: alice@example.com, @ops.example.com
  * }</pre>
  *
+ * <p>{@code iap.proxy} chooses the identity-aware proxy in front of the app (Google IAP by
+ * default); each other proxy has its own group ({@code iap.cloudflare-access.*}, {@code
+ * iap.aws-alb.*}, {@code iap.pomerium.*}). A setting that does not apply to the chosen proxy (a
+ * Google-only one such as {@code iap.audiences} or {@code iap.allowed-hosted-domains}, or another
+ * proxy's group) stops the app at start-up, so that no policy is silently left unapplied.
+ *
  * <p>Mutable JavaBean bound once at start-up by Spring Boot; not meant to be changed afterwards.
  */
 @ConfigurationProperties("iap")
@@ -32,21 +39,28 @@ public class IapProperties {
   private boolean enabled = true;
 
   /**
-   * Audiences this app accepts, as shown in the IAP console; empty detects it on Cloud Run and App
-   * Engine.
+   * The identity-aware proxy in front of the app, whose signed header is verified: google-iap,
+   * cloudflare-access, aws-alb or pomerium.
+   */
+  private IapProxy proxy = IapProxy.GOOGLE_IAP;
+
+  /**
+   * Google IAP only: audiences this app accepts, as shown in the IAP console; empty detects it on
+   * Cloud Run and App Engine.
    */
   private List<String> audiences = new ArrayList<>();
 
-  /** Where IAP's public keys are fetched from; unset means Google's published key set. */
+  /** Google IAP only: where IAP's public keys are fetched from; unset means Google's key set. */
   private URI jwksUri;
 
   /**
-   * A fixed key set (JWKS file, e.g. classpath:iap-keys.json) used instead of fetching keys, for
-   * deployments that cannot reach Google (VPC Service Controls); never refreshed.
+   * Google IAP only: a fixed key set (JWKS file, e.g. classpath:iap-keys.json) used instead of
+   * fetching keys, for deployments that cannot reach Google (VPC Service Controls); never
+   * refreshed.
    */
   private Resource jwksResource;
 
-  /** Tolerance between this server's clock and IAP's, applied to exp, iat and nbf. */
+  /** Tolerance between this server's clock and the proxy's, applied to exp, iat and nbf. */
   private Duration clockSkew = Duration.ofSeconds(30);
 
   /**
@@ -75,18 +89,47 @@ public class IapProperties {
    */
   private boolean requireEnforcement = true;
 
-  /** Google Workspace domains (hd claim) whose users are accepted; empty accepts any. */
+  /** Google IAP only: Workspace domains (hd claim) whose users are accepted; empty accepts any. */
   private List<String> allowedHostedDomains = new ArrayList<>();
 
-  /** Access levels (accessPolicies/N/accessLevels/NAME) every request must satisfy. */
+  /** Google IAP only: access levels (accessPolicies/N/accessLevels/NAME) every request needs. */
   private List<String> requiredAccessLevels = new ArrayList<>();
 
-  /** Static grants: authority name to emails and @domains (Workspace accounts) that receive it. */
+  /**
+   * Google IAP only: static grants, authority name to the emails and @domains (Workspace accounts)
+   * that receive it.
+   */
   private Map<String, List<String>> authorities = new LinkedHashMap<>();
 
   private final TokenCache tokenCache = new TokenCache();
 
   private final KeyCache keyCache = new KeyCache();
+
+  private final CloudflareAccess cloudflareAccess = new CloudflareAccess();
+
+  private final AwsAlb awsAlb = new AwsAlb();
+
+  private final Pomerium pomerium = new Pomerium();
+
+  public IapProxy getProxy() {
+    return proxy;
+  }
+
+  public void setProxy(IapProxy proxy) {
+    this.proxy = proxy;
+  }
+
+  public CloudflareAccess getCloudflareAccess() {
+    return cloudflareAccess;
+  }
+
+  public AwsAlb getAwsAlb() {
+    return awsAlb;
+  }
+
+  public Pomerium getPomerium() {
+    return pomerium;
+  }
 
   public boolean isEnabled() {
     return enabled;
@@ -315,6 +358,148 @@ public class IapProperties {
 
     public void setMaxResponseSize(DataSize maxResponseSize) {
       this.maxResponseSize = maxResponseSize;
+    }
+  }
+
+  /** Settings of Cloudflare Access, used with iap.proxy=cloudflare-access. */
+  public static class CloudflareAccess {
+
+    /** The team domain, https://TEAM.cloudflareaccess.com: the issuer, and where keys are. */
+    private String teamDomain;
+
+    /** The Access application's AUD tags this app accepts; at least one. */
+    private List<String> audiences = new ArrayList<>();
+
+    /** Where the keys are fetched from; unset means TEAM-DOMAIN/cdn-cgi/access/certs. */
+    private URI jwksUri;
+
+    public String getTeamDomain() {
+      return teamDomain;
+    }
+
+    public void setTeamDomain(String teamDomain) {
+      this.teamDomain = teamDomain;
+    }
+
+    public List<String> getAudiences() {
+      return audiences;
+    }
+
+    public void setAudiences(List<String> audiences) {
+      this.audiences = audiences;
+    }
+
+    public URI getJwksUri() {
+      return jwksUri;
+    }
+
+    public void setJwksUri(URI jwksUri) {
+      this.jwksUri = jwksUri;
+    }
+  }
+
+  /** Settings of an AWS Application Load Balancer, used with iap.proxy=aws-alb. */
+  public static class AwsAlb {
+
+    /**
+     * The AWS region whose keys are fetched, such as eu-central-1; unset means the region of the
+     * signers.
+     */
+    private String region;
+
+    /** ARNs of the load balancers whose signature is accepted (the signer header); at least one. */
+    private List<String> signers = new ArrayList<>();
+
+    /** OIDC client ids accepted (the client header); empty accepts any. */
+    private List<String> clientIds = new ArrayList<>();
+
+    /** Identity provider issuers accepted (the iss header); empty accepts any. */
+    private List<String> issuers = new ArrayList<>();
+
+    /**
+     * Base URL of the public keys (a key is at BASE/KID); unset means
+     * https://public-keys.auth.elb.REGION.amazonaws.com, set it for GovCloud.
+     */
+    private URI keyEndpoint;
+
+    public String getRegion() {
+      return region;
+    }
+
+    public void setRegion(String region) {
+      this.region = region;
+    }
+
+    public List<String> getSigners() {
+      return signers;
+    }
+
+    public void setSigners(List<String> signers) {
+      this.signers = signers;
+    }
+
+    public List<String> getClientIds() {
+      return clientIds;
+    }
+
+    public void setClientIds(List<String> clientIds) {
+      this.clientIds = clientIds;
+    }
+
+    public List<String> getIssuers() {
+      return issuers;
+    }
+
+    public void setIssuers(List<String> issuers) {
+      this.issuers = issuers;
+    }
+
+    public URI getKeyEndpoint() {
+      return keyEndpoint;
+    }
+
+    public void setKeyEndpoint(URI keyEndpoint) {
+      this.keyEndpoint = keyEndpoint;
+    }
+  }
+
+  /** Settings of Pomerium, used with iap.proxy=pomerium. */
+  public static class Pomerium {
+
+    /** The route's host, such as app.example.com: the issuer and audience, and where keys are. */
+    private String routeHost;
+
+    /** The signing algorithm of Pomerium's key, ES256 or RS256; never taken from the token. */
+    private String algorithm = "ES256";
+
+    /**
+     * Where the keys are fetched from; unset means
+     * https://ROUTE-HOST/.well-known/pomerium/jwks.json.
+     */
+    private URI jwksUri;
+
+    public String getRouteHost() {
+      return routeHost;
+    }
+
+    public void setRouteHost(String routeHost) {
+      this.routeHost = routeHost;
+    }
+
+    public String getAlgorithm() {
+      return algorithm;
+    }
+
+    public void setAlgorithm(String algorithm) {
+      this.algorithm = algorithm;
+    }
+
+    public URI getJwksUri() {
+      return jwksUri;
+    }
+
+    public void setJwksUri(URI jwksUri) {
+      this.jwksUri = jwksUri;
     }
   }
 }

@@ -8,7 +8,9 @@ import io.github.iapverifier.IapVerifier;
  * properties do not cover. Every bean of this type is applied, in {@link
  * org.springframework.core.annotation.Order @Order} / {@link org.springframework.core.Ordered}
  * order, so a later one sees, and may override, what an earlier one set. Not called when the app
- * defines its own {@link IapVerifier} bean.
+ * defines its own {@link IapVerifier} bean. Google IAP only: with another {@code iap.proxy} such a
+ * bean stops start-up (it would silently not apply); define an {@link IapVerifier} bean built with
+ * that proxy's builder instead.
  *
  * <p>To use other keys than Google's, set {@code iap.jwks-uri} (another endpoint), {@code
  * iap.jwks-resource} (a fixed key set) or define an {@link io.github.iapverifier.IapKeySource}

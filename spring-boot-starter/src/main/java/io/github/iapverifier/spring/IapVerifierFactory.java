@@ -4,26 +4,27 @@ import io.github.iapverifier.IapAudience;
 import io.github.iapverifier.IapEventListener;
 import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapKeySource;
+import io.github.iapverifier.IapProxy;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
+import io.github.iapverifier.web.IapRequestPipeline;
 import java.io.IOException;
 import java.io.InputStream;
-import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
 
 /**
  * Builds an {@link IapVerifier} from {@link IapProperties}, the app's key source and customizers,
- * and an {@link IapRequestPipeline} from the same properties,
- * translating bad settings.
+ * and an {@link IapRequestPipeline} from the same properties, translating bad settings.
  */
 final class IapVerifierFactory {
 
@@ -55,6 +56,25 @@ final class IapVerifierFactory {
       List<IapEventListener> listeners,
       IapKeySource keySource,
       List<IapVerifierBuilderCustomizer> customizers) {
+    IapProxySettings.check(properties, !customizers.isEmpty());
+    IapEventListener listener = listeners.isEmpty() ? null : composite(listeners);
+    switch (properties.getProxy()) {
+      case CLOUDFLARE_ACCESS:
+        return cloudflareAccess(properties, listener, keySource);
+      case AWS_ALB:
+        return awsAlb(properties, listener, keySource);
+      case POMERIUM:
+        return pomerium(properties, listener, keySource);
+      default:
+        return google(properties, listener, keySource, customizers);
+    }
+  }
+
+  private static IapVerifier google(
+      IapProperties properties,
+      IapEventListener listener,
+      IapKeySource keySource,
+      List<IapVerifierBuilderCustomizer> customizers) {
     IapVerifier.Builder builder = IapVerifier.builder();
     try {
       builder
@@ -73,17 +93,148 @@ final class IapVerifierFactory {
         }
       }
     } catch (IllegalArgumentException e) {
-      throw new IapConfigurationException(
-          "Invalid IAP setting: " + e.getMessage(),
-          "Correct the iap.* property named above (see the iap.* entries of your IDE's"
-              + " completion or the README).",
-          e);
+      throw invalid("IAP", e, IapProxySettings.action(IapProxy.GOOGLE_IAP));
     }
-    if (!listeners.isEmpty()) {
-      builder.eventListener(composite(listeners));
+    if (listener != null) {
+      builder.eventListener(listener);
     }
     customizers.forEach(customizer -> customizer.customize(builder));
     return builder.build();
+  }
+
+  private static IapVerifier cloudflareAccess(
+      IapProperties properties, IapEventListener listener, IapKeySource keySource) {
+    IapProperties.CloudflareAccess cf = properties.getCloudflareAccess();
+    oneKeySource(keySource, "iap.cloudflare-access.jwks-uri", cf.getJwksUri());
+    try {
+      var builder =
+          IapVerifier.cloudflareAccess()
+              .teamDomain(cf.getTeamDomain().strip())
+              .audiences(stripped(cf.getAudiences()).toArray(String[]::new))
+              .clockSkew(properties.getClockSkew())
+              .tokenCacheSize(properties.getTokenCache().getMaxSize());
+      jwksKeys(
+          properties,
+          keySource,
+          cf.getJwksUri(),
+          builder::keySource,
+          builder::remoteKeySource,
+          builder::jwksUri);
+      if (listener != null) {
+        builder.eventListener(listener);
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw invalid(
+          "iap.cloudflare-access.*", e, IapProxySettings.action(IapProxy.CLOUDFLARE_ACCESS));
+    }
+  }
+
+  private static IapVerifier awsAlb(
+      IapProperties properties, IapEventListener listener, IapKeySource keySource) {
+    IapProperties.AwsAlb alb = properties.getAwsAlb();
+    oneKeySource(keySource, "iap.aws-alb.key-endpoint", alb.getKeyEndpoint());
+    try {
+      var builder =
+          IapVerifier.awsAlb()
+              .signers(stripped(alb.getSigners()))
+              .clientIds(stripped(alb.getClientIds()))
+              .issuers(stripped(alb.getIssuers()))
+              .clockSkew(properties.getClockSkew())
+              .tokenCacheSize(properties.getTokenCache().getMaxSize());
+      if (alb.getRegion() != null && !alb.getRegion().isBlank()) {
+        builder.region(alb.getRegion().strip());
+      }
+      if (keySource != null) {
+        builder.keySource(keySource);
+      } else if (alb.getKeyEndpoint() != null) {
+        builder.keyEndpoint(alb.getKeyEndpoint());
+      }
+      if (listener != null) {
+        builder.eventListener(listener);
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw invalid("iap.aws-alb.*", e, IapProxySettings.action(IapProxy.AWS_ALB));
+    }
+  }
+
+  private static IapVerifier pomerium(
+      IapProperties properties, IapEventListener listener, IapKeySource keySource) {
+    IapProperties.Pomerium pom = properties.getPomerium();
+    oneKeySource(keySource, "iap.pomerium.jwks-uri", pom.getJwksUri());
+    try {
+      var builder =
+          IapVerifier.pomerium()
+              .routeHost(pom.getRouteHost().strip())
+              .algorithm(pom.getAlgorithm() == null ? "" : pom.getAlgorithm().strip())
+              .clockSkew(properties.getClockSkew())
+              .tokenCacheSize(properties.getTokenCache().getMaxSize());
+      jwksKeys(
+          properties,
+          keySource,
+          pom.getJwksUri(),
+          builder::keySource,
+          builder::remoteKeySource,
+          builder::jwksUri);
+      if (listener != null) {
+        builder.eventListener(listener);
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw invalid("iap.pomerium.*", e, IapProxySettings.action(IapProxy.POMERIUM));
+    }
+  }
+
+  /**
+   * The keys of a proxy that publishes a JWKS: the app's key source, else the remote one tuned by
+   * {@code iap.key-cache.*}, at the proxy's own {@code jwks-uri} when set.
+   */
+  private static void jwksKeys(
+      IapProperties properties,
+      IapKeySource bean,
+      URI jwksUri,
+      Consumer<IapKeySource> keySource,
+      Consumer<RemoteKeySource.Builder> remote,
+      Consumer<URI> setJwksUri) {
+    if (bean != null) {
+      keySource.accept(bean);
+      return;
+    }
+    remote.accept(remote(properties.getKeyCache()));
+    if (jwksUri != null) {
+      setJwksUri.accept(jwksUri);
+    }
+  }
+
+  private static List<String> stripped(List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        out.add(value.strip());
+      }
+    }
+    return out;
+  }
+
+  /** An IapKeySource bean and a key URI property are two sources of keys: the app must pick one. */
+  private static void oneKeySource(IapKeySource bean, String property, Object uri) {
+    if (bean != null && uri != null) {
+      throw new IapConfigurationException(
+          "Keys are configured twice: an IapKeySource bean and " + property + ".",
+          "Keep one: "
+              + property
+              + " fetches keys from an endpoint, an IapKeySource bean"
+              + " replaces it.",
+          null);
+    }
+  }
+
+  /** A builder's complaint, with the properties it is about and what to set. */
+  private static IapConfigurationException invalid(
+      String properties, RuntimeException e, String action) {
+    return new IapConfigurationException(
+        "Invalid " + properties + " setting: " + e.getMessage(), action, e);
   }
 
   /**
@@ -144,10 +295,6 @@ final class IapVerifierFactory {
     }
   }
 
-  /**
-   * A pipeline builder with the web settings of the properties, these excluded paths, and every bad
-   * setting translated into a start-up failure that names the property.
-   */
   /** The standard mapping of {@code iap.authorities}, for the servlet and reactive security. */
   static IapAuthoritiesMapper authoritiesMapper(IapProperties properties) {
     try {
@@ -161,6 +308,10 @@ final class IapVerifierFactory {
     }
   }
 
+  /**
+   * A pipeline builder with the web settings of the properties, these excluded paths, and every bad
+   * setting translated into a start-up failure that names the property.
+   */
   static IapRequestPipeline.Builder pipeline(IapProperties properties, List<String> excludedPaths) {
     IapRequestPipeline.Builder builder =
         IapRequestPipeline.builder()

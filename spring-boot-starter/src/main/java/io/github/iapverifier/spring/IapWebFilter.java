@@ -5,12 +5,14 @@ import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.servlet.IapPrincipal;
 import io.github.iapverifier.web.IapDecision;
 import io.github.iapverifier.web.IapHttpRequest;
-import io.github.iapverifier.web.IapLegacyHeaders;
+import io.github.iapverifier.web.IapIdentityHeaders;
 import io.github.iapverifier.web.IapProblem;
 import io.github.iapverifier.web.IapRequestPipeline;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,18 +33,19 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The WebFlux counterpart of the servlet {@code IapFilter}: lets an exchange through only if it
- * carries a valid IAP assertion (header {@value IapVerifier#HEADER}), by the same {@link
+ * carries a valid assertion of the verifier's proxy (header {@link IapVerifier#header()}, {@value
+ * IapVerifier#HEADER} for Google IAP), by the same {@link
  * IapRequestPipeline} as the servlet adapters, hence with the same exemptions, statuses, bodies and
  * log lines.
  *
  * <ul>
  *   <li>Verified: the exchange passes on with the {@link IapIdentity} as the attribute {@link
  *       #IDENTITY_ATTRIBUTE} (also {@link #identity(ServerWebExchange)}), an {@link IapPrincipal}
- *       (name = email) as {@code getPrincipal()}, and the unsigned legacy
- *       headers {@code x-goog-authenticated-user-email} / {@code -id} set from it ({@link
- *       IapLegacyHeaders}), whatever the client sent in them.
- *   <li>Exempt (excluded path, allowed CORS preflight): passes on with no identity and the legacy
- *       headers removed.
+ *       (name = email) as {@code getPrincipal()}, and the proxies' unsigned identity headers
+ *       (such as {@code x-goog-authenticated-user-email} / {@code -id}) set from it or removed
+ *       ({@link IapIdentityHeaders}), whatever the client sent in them.
+ *   <li>Exempt (excluded path, allowed CORS preflight): passes on with no identity and the
+ *       identity headers removed.
  *   <li>No assertion, or a rejected one: the chain is not called; the answer is the pipeline's
  *       {@link IapProblem}: 401 with {@code WWW-Authenticate: IAP}, 403, or 503 with {@code
  *       Retry-After}, as {@code application/problem+json}.
@@ -210,7 +213,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
   }
 
   /**
-   * The request the application sees: the legacy headers set from the identity, or removed.
+   * The request the application sees: the identity headers set from the identity, or removed.
    *
    * <p>Only {@code HttpHeaders} methods whose signatures Spring Framework 6.2 (Boot 3.5) and 7.0
    * (Boot 4) share are called ({@code forEach}, {@code add}, {@code set}): the class stopped being a
@@ -221,15 +224,18 @@ public final class IapWebFilter implements WebFilter, Ordered {
 
     PassedRequest(ServerHttpRequest request, IapIdentity identity) {
       super(request);
+      Map<String, List<String>> sent = new LinkedHashMap<>();
       request
           .getHeaders()
           .forEach(
               (name, values) -> {
-                if (!IapLegacyHeaders.isLegacy(name)) {
+                if (IapIdentityHeaders.isIdentityHeader(name)) {
+                  sent.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values);
+                } else {
                   values.forEach(value -> headers.add(name, value));
                 }
               });
-      IapLegacyHeaders.of(identity).forEach(headers::set);
+      IapIdentityHeaders.of(identity, sent).forEach(headers::set);
     }
 
     @Override

@@ -80,6 +80,13 @@ final class StandardIapAuthoritiesMapper implements IapAuthoritiesMapper {
             new SimpleGrantedAuthority(ACCESS_LEVEL_PREFIX + m.group(1) + "_" + m.group(2)));
       }
     }
+    // Groups are signed by the proxy the verifier trusts (Google IAP sends none); blank ones name
+    // nothing.
+    for (String group : identity.groups()) {
+      if (!group.isBlank()) {
+        authorities.add(new SimpleGrantedAuthority(GROUP_PREFIX + group));
+      }
+    }
     // Identity Platform emails carry IAP's "securetoken.google.com/PROJECT:" prefix, so they can
     // never equal a configured address; the source check states the rule rather than rely on it.
     // Other sources (Workforce Identity Federation, unknown ones) prove no Google account either.

@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -49,6 +52,9 @@ import reactor.core.scheduler.Schedulers;
  * held open by the test, while the event loops keep serving other requests; and the same
  * verification run on a non-blocking thread is caught by BlockHound (so this test can fail).
  */
+// The control runs last: the thread it deliberately blocks can still be finishing (logging, say)
+// after it returns, and would otherwise be recorded against the main test.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReactiveNonBlockingTest {
 
   static final int REQUESTS = 24;
@@ -100,6 +106,7 @@ class ReactiveNonBlockingTest {
   }
 
   @Test
+  @Order(1)
   void requestsWhenNewKeyIdThenOneFetchInFlightAndEventLoopsNeverBlock() throws Exception {
     int fetchesAtStart = keyFetches.get();
     iap.rotateKeys(); // tokens now carry a kid the app has not seen: a forced fetch
@@ -142,6 +149,7 @@ class ReactiveNonBlockingTest {
   }
 
   @Test
+  @Order(2)
   void verifyWhenRunOnNonBlockingThreadWithColdKeysThenBlockHoundCatchesIt() {
     // The control: a verifier with no keys yet, verifying on a Reactor non-blocking thread
     // instead of the bounded-elastic one, is reported; so the assertion above can fail.

@@ -1,5 +1,6 @@
 package io.github.iapverifier.test;
 
+import io.github.iapverifier.IapProxy;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -29,8 +30,27 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
+ * <p>With {@link #proxy()} another identity-aware proxy is faked instead: the context gets a {@link
+ * FakeCloudflareAccess}, {@link FakeAwsAlb} or {@link FakePomerium} bean and the properties {@code
+ * iap.proxy} and {@code iap.cloudflare-access.*}, {@code iap.aws-alb.*} or {@code iap.pomerium.*}
+ * that point the app at it (the fake's defaults; {@link #audience()} is then not used). Mint tokens
+ * with the injected fake and send them in {@link io.github.iapverifier.IapProxy#header()}; {@link
+ * IapRequestPostProcessor#iap()} and {@link IapWebTestClientConfigurer#iap()} mint Google IAP
+ * assertions only.
+ *
+ * <pre>{@code
+ * @SpringBootTest
+ * @AutoConfigureFakeIap(proxy = IapProxy.CLOUDFLARE_ACCESS)
+ * class HelloBehindCloudflareTest {
+ *   @Autowired FakeCloudflareAccess access;
+ *   ...
+ *     mvc.perform(get("/hello").header(IapProxy.CLOUDFLARE_ACCESS.header(),
+ *         access.token().email("ana@example.com").build()))
+ * }
+ * }</pre>
+ *
  * <p>Needs {@code spring-test} (any Spring Boot 3.5 or 4.x test set-up has it). Contexts of test
- * classes with the same {@link #audience()} are cached and share one fake.
+ * classes with the same {@link #proxy()} and {@link #audience()} are cached and share one fake.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -44,4 +64,11 @@ public @interface AutoConfigureFakeIap {
    * @return an IAP audience string
    */
   String audience() default FakeIap.DEFAULT_AUDIENCE;
+
+  /**
+   * The proxy to fake. Default Google IAP.
+   *
+   * @return the proxy
+   */
+  IapProxy proxy() default IapProxy.GOOGLE_IAP;
 }

@@ -1,45 +1,18 @@
 package io.github.iapverifier.test;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.iapverifier.IapAudience;
-import io.github.iapverifier.IapKeySource;
-import io.github.iapverifier.IapSigningKey;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.RemoteKeySource;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fake Identity-Aware Proxy for tests: it holds real P-256 keys, serves their JWKS over real
- * HTTP on a loopback port, and mints assertions signed exactly as IAP signs them. Point the code
- * under test at {@link #jwksUri()} (or give it {@link #keySource()}) and send {@link #token()}s in
- * the {@code x-goog-iap-jwt-assertion} header.
+ * A fake Identity-Aware Proxy for tests: it holds real P-256 keys, serves their JWKS over real HTTP
+ * on a loopback port, and mints assertions signed exactly as IAP signs them. Point the code under
+ * test at {@link #jwksUri()} (or give it {@link #keySource()}) and send {@link #token()}s in the
+ * {@code x-goog-iap-jwt-assertion} header.
  *
  * <pre>{@code
  * try (FakeIap iap = FakeIap.start()) {
@@ -57,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe. {@link #close()} stops the HTTP endpoint.
  */
-public final class FakeIap implements AutoCloseable {
+public final class FakeIap extends FakeProxy {
 
   /** The audience used when none is given: a valid App Engine audience of no real project. */
   public static final String DEFAULT_AUDIENCE = "/projects/1234567890/apps/fake-iap";
@@ -85,53 +58,34 @@ public final class FakeIap implements AutoCloseable {
     AUDIENCE
   }
 
-  private static final AtomicBoolean JVM_WARMED = new AtomicBoolean();
-
   private final IapAudience audience;
-  private final Clock clock;
-  private final HttpServer server;
-  private final AtomicInteger jwksRequests = new AtomicInteger();
-  private final Object keysLock = new Object();
-  private volatile ECKey signingKey;
-  private volatile List<ECKey> published;
-  private volatile Map<String, IapSigningKey> publishedKeys;
-  private volatile boolean outage;
 
   private FakeIap(IapAudience audience, Clock clock) {
+    super(clock, KeyRing::es256ThumbprintId, JWKS_PATH, "fake IAP");
     this.audience = audience;
-    this.clock = clock;
-    ECKey first = newKey();
-    this.signingKey = first;
-    publish(List.of(first));
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a loopback port for the fake IAP", e);
-    }
-    server.createContext(JWKS_PATH, this::serveJwks);
-    server.start();
+  }
+
+  @Override
+  KeyEndpoint.Answer answer(String path) {
+    return new KeyEndpoint.Answer(jwksJson(), "application/json", "public, max-age=300");
   }
 
   private void warmUpJvmOnce() {
-    if (!JVM_WARMED.compareAndSet(false, true)) {
-      return;
-    }
     Duration patience = Duration.ofSeconds(60);
-    try (IapVerifier verifier =
-        IapVerifier.builder()
-            .audiences(audience)
-            .clock(clock)
-            .jwksUri(jwksUri())
-            .remoteKeySource(
-                RemoteKeySource.builder().connectTimeout(patience).requestTimeout(patience))
-            .build()) {
-      verifier.verify(token().build());
-    } catch (RuntimeException e) {
-      // Only a warm-up: the verifier under test reports whatever is really wrong.
-    } finally {
-      jwksRequests.set(0);
-    }
+    warmUpOnce(
+        jwksUri(),
+        () -> {
+          try (IapVerifier verifier =
+              verifierBuilder()
+                  .clock(clock())
+                  .remoteKeySource(
+                      RemoteKeySource.builder().connectTimeout(patience).requestTimeout(patience))
+                  .build()) {
+            verifier.verify(token().build());
+          }
+        });
   }
+
 
   /**
    * Starts a fake IAP for {@link #DEFAULT_AUDIENCE} on the system clock.
@@ -166,9 +120,7 @@ public final class FakeIap implements AutoCloseable {
    * @return the URI, never null
    */
   public URI jwksUri() {
-    InetSocketAddress address = server.getAddress();
-    return URI.create(
-        "http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + JWKS_PATH);
+    return URI.create(endpoint().baseUri() + JWKS_PATH);
   }
 
   /**
@@ -177,17 +129,7 @@ public final class FakeIap implements AutoCloseable {
    * @return the public JWKS, never null
    */
   public String jwksJson() {
-    return new JWKSet(new ArrayList<>(published)).toString(true);
-  }
-
-  /**
-   * Returns a key source over the published keys, without HTTP. It follows {@link #rotateKeys()}
-   * and {@link #retireOldKeys()}.
-   *
-   * @return a thread-safe key source
-   */
-  public IapKeySource keySource() {
-    return keyId -> publishedKeys.get(keyId);
+    return keys().jwksJson();
   }
 
   /**
@@ -202,9 +144,9 @@ public final class FakeIap implements AutoCloseable {
 
   /**
    * Starts minting an assertion with IAP's defaults: issuer {@code https://cloud.google.com/iap},
-   * this fake's audience, email {@code user@example.com} with hosted domain {@code example.com},
-   * a subject {@code accounts.google.com:DIGITS} derived from the email, issued now for 10
-   * minutes, signed by the current key.
+   * this fake's audience, email {@code user@example.com} with hosted domain {@code example.com}, a
+   * subject {@code accounts.google.com:DIGITS} derived from the email, issued now for 10 minutes,
+   * signed by the current key.
    *
    * @return a token builder
    */
@@ -236,128 +178,12 @@ public final class FakeIap implements AutoCloseable {
   }
 
   /**
-   * Publishes a new key and signs with it from now on; the previous keys stay published (as
-   * during a real rotation) until {@link #retireOldKeys()}.
-   *
-   * @return the id of the new key
-   */
-  public String rotateKeys() {
-    synchronized (keysLock) {
-      ECKey next = newKey();
-      List<ECKey> keys = new ArrayList<>(published);
-      keys.add(next);
-      publish(keys);
-      signingKey = next;
-      return next.getKeyID();
-    }
-  }
-
-  /** Withdraws every key but the current signing key; tokens signed with them stop verifying. */
-  public void retireOldKeys() {
-    synchronized (keysLock) {
-      publish(List.of(signingKey));
-    }
-  }
-
-  /**
-   * Returns the id of the key that signs new tokens.
-   *
-   * @return the current {@code kid}
-   */
-  public String currentKeyId() {
-    return signingKey.getKeyID();
-  }
-
-  /**
-   * Makes the JWKS endpoint answer 503 (true) or serve the keys again (false), to test how an app
-   * behaves when Google's key endpoint is down.
-   *
-   * @param down whether the endpoint fails
-   */
-  public void simulateOutage(boolean down) {
-    this.outage = down;
-  }
-
-  /**
    * Returns how many times the JWKS endpoint was requested.
    *
    * @return the request count
    */
   public int jwksRequests() {
-    return jwksRequests.get();
-  }
-
-  /** Stops the JWKS endpoint. */
-  @Override
-  public void close() {
-    server.stop(0);
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  ECKey signingKey() {
-    return signingKey;
-  }
-
-  private void publish(List<ECKey> keys) {
-    Map<String, IapSigningKey> byId = new LinkedHashMap<>();
-    for (ECKey key : keys) {
-      try {
-        byId.put(key.getKeyID(), IapSigningKey.of(key.getKeyID(), key.toECPublicKey()));
-      } catch (JOSEException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    List<ECKey> publicKeys = new ArrayList<>();
-    keys.forEach(k -> publicKeys.add(k.toPublicJWK()));
-    this.published = List.copyOf(publicKeys);
-    this.publishedKeys = Map.copyOf(byId);
-  }
-
-  private void serveJwks(HttpExchange exchange) throws IOException {
-    jwksRequests.incrementAndGet();
-    try (exchange) {
-      if (outage) {
-        exchange.sendResponseHeaders(503, -1);
-        return;
-      }
-      byte[] body = jwksJson().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.getResponseHeaders().set("Cache-Control", "public, max-age=300");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
-  }
-
-  static ECKey newKey() {
-    try {
-      return new ECKeyGenerator(Curve.P_256)
-          .keyIDFromThumbprint(true)
-          .algorithm(JWSAlgorithm.ES256)
-          .generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot generate a P-256 key", e);
-    }
-  }
-
-  static String sign(ECKey key, String keyId, Map<String, Object> claims) {
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader.Builder(JWSAlgorithm.ES256)
-                  .type(JOSEObjectType.JWT)
-                  .keyID(keyId)
-                  .build(),
-              JWTClaimsSet.parse(claims));
-      jwt.sign(new ECDSASigner(key));
-      return jwt.serialize();
-    } catch (JOSEException | java.text.ParseException e) {
-      throw new IllegalStateException("cannot sign the assertion", e);
-    }
+    return endpoint().requests();
   }
 
   /** Configures a {@link FakeIap}. Not thread-safe. */

@@ -1,6 +1,6 @@
 package io.github.iapverifier.test;
 
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import io.github.iapverifier.IapAudience;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import java.util.Objects;
  * Mints one assertion from a {@link FakeIap}. Every setting has an IAP-like default, so {@code
  * iap.token().build()} is a valid assertion. Not thread-safe; use one builder per token.
  */
-public final class TokenBuilder {
+public final class TokenBuilder extends ProxyTokenBuilder<TokenBuilder> {
 
   private final FakeIap iap;
   private String issuer = "https://cloud.google.com/iap";
@@ -27,18 +27,14 @@ public final class TokenBuilder {
   private String subject;
   private String hostedDomain = "example.com";
   private List<String> accessLevels = List.of();
-  private Instant issuedAt;
-  private Duration lifetime = Duration.ofMinutes(10);
-  private String keyId;
-  private boolean unpublishedKey;
   private String gcipProject;
   private String tenant;
   private String signInProvider = "password";
   private String displayName;
   private boolean emailVerified = true;
-  private final Map<String, Object> extra = new LinkedHashMap<>();
 
   TokenBuilder(FakeIap iap) {
+    super(iap.clock(), Duration.ofMinutes(10));
     this.iap = iap;
     this.audience = iap.audience().value();
   }
@@ -130,50 +126,6 @@ public final class TokenBuilder {
   }
 
   /**
-   * Sets the issue time. Default: now on the fake's clock.
-   *
-   * @param issuedAt the {@code iat} claim, not null
-   * @return this builder
-   */
-  public TokenBuilder issuedAt(Instant issuedAt) {
-    this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
-    return this;
-  }
-
-  /**
-   * Sets the lifetime: {@code exp = iat + lifetime}. Default 10 minutes, as IAP.
-   *
-   * @param lifetime the lifetime, not null
-   * @return this builder
-   */
-  public TokenBuilder expiresIn(Duration lifetime) {
-    this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
-    return this;
-  }
-
-  /**
-   * Names this key id in the header instead of the current key's (the signature stays the
-   * current key's).
-   *
-   * @param keyId the {@code kid}, not null
-   * @return this builder
-   */
-  public TokenBuilder keyId(String keyId) {
-    this.keyId = Objects.requireNonNull(keyId, "keyId");
-    return this;
-  }
-
-  /**
-   * Signs with a fresh key that is not published, under the current key's id: a forged token.
-   *
-   * @return this builder
-   */
-  public TokenBuilder signedWithUnpublishedKey() {
-    this.unpublishedKey = true;
-    return this;
-  }
-
-  /**
    * Turns this token into one case of IAP's self-test, keeping the identity set so far: the
    * assertion IAP sends for {@code ?gcp-iap-mode=SECURE_TOKEN_TEST&iap-secure-token-test-type=NAME}
    * while that user is signed in. Later calls to this builder can still change any setting.
@@ -200,9 +152,9 @@ public final class TokenBuilder {
   }
 
   /**
-   * Makes the token an Identity Platform (external identity) user's: {@code identity_source}
-   * {@code GCIP}, {@code sub} and {@code email} prefixed with {@code
-   * securetoken.google.com/PROJECT:}, and a {@code gcip} object.
+   * Makes the token an Identity Platform (external identity) user's: {@code identity_source} {@code
+   * GCIP}, {@code sub} and {@code email} prefixed with {@code securetoken.google.com/PROJECT:}, and
+   * a {@code gcip} object.
    *
    * @param projectId the Identity Platform project id, not null
    * @return this builder
@@ -258,29 +210,17 @@ public final class TokenBuilder {
   }
 
   /**
-   * Adds or overrides any claim, for cases the other methods do not cover.
-   *
-   * @param name the claim name, not null
-   * @param value a JSON-compatible value (String, Number, Boolean, List, Map), or null to remove
-   * @return this builder
-   */
-  public TokenBuilder claim(String name, Object value) {
-    extra.put(Objects.requireNonNull(name, "name"), value);
-    return this;
-  }
-
-  /**
    * Signs the assertion.
    *
    * @return the compact JWS, as IAP puts it in {@code x-goog-iap-jwt-assertion}
    */
   public String build() {
-    Instant iat = issuedAt != null ? issuedAt : iap.clock().instant();
+    Instant iat = issuedAt();
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("aud", audience);
     claims.put("iss", issuer);
     claims.put("iat", iat.getEpochSecond());
-    claims.put("exp", iat.plus(lifetime).getEpochSecond());
+    claims.put("exp", expiresAt().getEpochSecond());
     String sub = subject != null ? subject : FakeIap.googleSubject(email);
     if (gcipProject != null) {
       String prefix = "securetoken.google.com/" + gcipProject + ":";
@@ -314,17 +254,9 @@ public final class TokenBuilder {
     if (!accessLevels.isEmpty()) {
       claims.put("google", Map.of("access_levels", accessLevels));
     }
-    extra.forEach(
-        (name, value) -> {
-          if (value == null) {
-            claims.remove(name);
-          } else {
-            claims.put(name, value);
-          }
-        });
-    ECKey current = iap.signingKey();
-    ECKey signer = unpublishedKey ? FakeIap.newKey() : current;
-    return FakeIap.sign(signer, keyId != null ? keyId : current.getKeyID(), claims);
+    JWK current = iap.keys().signingKey();
+    JWK signer = unpublishedKey() ? iap.keys().unpublishedKey() : current;
+    return Jws.compact(signer, keyIdOr(current.getKeyID()), withExtraClaims(claims));
   }
 
   /** A stable, Google-like numeric id for an email: 21 digits. */

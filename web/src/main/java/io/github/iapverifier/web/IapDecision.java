@@ -8,11 +8,11 @@ import java.util.Objects;
  * #outcome()}:
  *
  * <ul>
- *   <li>{@link Outcome#VERIFIED}: pass the request on with {@link #identity()}, the legacy headers
- *       set from it ({@link IapLegacyHeaders});
- *   <li>{@link Outcome#EXEMPT}: pass it on with no identity and the legacy headers removed;
+ *   <li>{@link Outcome#VERIFIED}: pass the request on with {@link #identity()}, the identity
+ *       headers set from it ({@link IapIdentityHeaders});
+ *   <li>{@link Outcome#EXEMPT}: pass it on with no identity and the identity headers removed;
  *   <li>{@link Outcome#NO_ASSERTION}: reject it with {@link IapRequestPipeline#rejectMissing} (a
- *       plain filter) or pass it on anonymous, legacy headers removed, to an authorization layer
+ *       plain filter) or pass it on anonymous, identity headers removed, to an authorization layer
  *       that rejects it the same way where authentication is required (Spring Security);
  *   <li>{@link Outcome#REJECTED}: answer {@link #problem()} and stop; it is logged already.
  * </ul>

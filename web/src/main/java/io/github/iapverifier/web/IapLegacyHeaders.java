@@ -10,7 +10,9 @@ import java.util.Objects;
  * The unsigned headers IAP also sends, {@value #EMAIL} and {@value #ID}. Anyone who reaches the app
  * around IAP can forge them, so an adapter never lets the application see a client's value: on a
  * verified request it answers them with the values below, taken from the verified identity in IAP's
- * own format; on any other request it removes them.
+ * own format; on any other request it removes them. These are Google IAP's; {@link
+ * IapIdentityHeaders} covers them and every other proxy's unsigned identity headers, which is what
+ * the adapters apply.
  *
  * <p>Stateless and thread-safe.
  */

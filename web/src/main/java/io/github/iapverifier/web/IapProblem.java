@@ -131,7 +131,9 @@ public final class IapProblem {
 
   /**
    * Returns the short, fixed {@code detail} clients get for a reason. It discloses nothing about
-   * the configuration; the log line has the actionable message.
+   * the configuration; the log line has the actionable message. "IAP" is the identity-aware proxy,
+   * whichever the verifier trusts (Google IAP, Cloudflare Access, AWS ALB, Pomerium), so the texts
+   * name no vendor.
    *
    * @param reason the reason, not null
    * @return one sentence, never null
@@ -139,7 +141,7 @@ public final class IapProblem {
   public static String detail(Reason reason) {
     switch (Objects.requireNonNull(reason, "reason")) {
       case MISSING:
-        return "The request carries no IAP assertion; it must reach the app through IAP.";
+        return "The request carries no IAP assertion; it must reach the app through its proxy.";
       case MALFORMED:
         return "The IAP assertion is malformed.";
       case UNSUPPORTED_ALGORITHM:
@@ -155,7 +157,7 @@ public final class IapProblem {
       case LIFETIME_TOO_LONG:
         return "The IAP assertion's lifetime is too long.";
       case WRONG_ISSUER:
-        return "The IAP assertion was not issued by IAP.";
+        return "The IAP assertion was not issued by the expected proxy.";
       case WRONG_AUDIENCE:
         return "The IAP assertion is meant for another application.";
       case MISSING_CLAIM:
@@ -163,7 +165,7 @@ public final class IapProblem {
       case POLICY_DENIED:
         return "Access denied.";
       case KEYS_UNAVAILABLE:
-        return "IAP's signing keys are unavailable; try again later.";
+        return "The proxy's signing keys are unavailable; try again later.";
       case WRONG_SIGNER:
         return "The IAP assertion was signed by a proxy this app does not trust.";
       default:

@@ -25,9 +25,11 @@ import org.slf4j.event.Level;
  *   <li>Exemption: an {@linkplain Builder#excludedPaths excluded path} in normal form, or a CORS
  *       preflight when {@linkplain Builder#allowCorsPreflight allowed}, needs no assertion: {@link
  *       IapDecision.Outcome#EXEMPT}.
- *   <li>Exactly one assertion header: none (or a blank one) is {@link
+ *   <li>Exactly one assertion header, the {@linkplain IapVerifier#header() verifier's proxy's}
+ *       ({@code x-goog-iap-jwt-assertion} for Google IAP, {@code Cf-Access-Jwt-Assertion}, {@code
+ *       x-amzn-oidc-data}, {@code X-Pomerium-Jwt-Assertion}): none (or a blank one) is {@link
  *       IapDecision.Outcome#NO_ASSERTION}; two or more are rejected as {@link Reason#MALFORMED}
- *       (IAP sends one, so another was added on the way).
+ *       (the proxy sends one, so another was added on the way).
  *   <li>Verification by the {@link IapVerifier}: {@link IapDecision.Outcome#VERIFIED} with the
  *       identity, or {@link IapDecision.Outcome#REJECTED} with the {@link IapProblem} to answer.
  * </ol>
@@ -115,7 +117,8 @@ public final class IapRequestPipeline {
     if (isExempt(request)) {
       return IapDecision.EXEMPT;
     }
-    List<String> values = request.headers(IapVerifier.HEADER);
+    String header = verifier.header();
+    List<String> values = request.headers(header);
     if (values == null || values.isEmpty()) {
       return IapDecision.NO_ASSERTION;
     }
@@ -128,8 +131,8 @@ public final class IapRequestPipeline {
                   "the request carries "
                       + values.size()
                       + " "
-                      + IapVerifier.HEADER
-                      + " headers; IAP sends exactly one, so another was added on the way")));
+                      + header
+                      + " headers; the proxy sends exactly one, so another was added on the way")));
     }
     String assertion = values.get(0);
     if (assertion == null || assertion.isBlank()) {
@@ -182,8 +185,9 @@ public final class IapRequestPipeline {
           new IapVerificationException(
               Reason.MISSING,
               "no IAP assertion: the request carries no "
-                  + IapVerifier.HEADER
-                  + " header; requests must reach the app through IAP");
+                  + verifier.header()
+                  + " header; requests must reach the app through "
+                  + verifier.proxy().configName());
     }
     return reject(request, missing);
   }
@@ -218,7 +222,9 @@ public final class IapRequestPipeline {
 
   @Override
   public String toString() {
-    return "IapRequestPipeline[audiences="
+    return "IapRequestPipeline[proxy="
+        + verifier.proxy().configName()
+        + ", audiences="
         + verifier.audiences()
         + ", excludedPaths="
         + excludedPaths

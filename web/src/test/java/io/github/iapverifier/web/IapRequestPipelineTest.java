@@ -7,6 +7,7 @@ import io.github.iapverifier.IapIdentity;
 import io.github.iapverifier.IapVerificationException;
 import io.github.iapverifier.IapVerificationException.Reason;
 import io.github.iapverifier.IapVerifier;
+import io.github.iapverifier.test.FakeAwsAlb;
 import io.github.iapverifier.test.FakeIap;
 import io.github.iapverifier.web.IapDecision.Outcome;
 import java.util.List;
@@ -304,5 +305,41 @@ class IapRequestPipelineTest {
     assertThat(IapHttpRequest.printable("a\nb\u0000c\u00e9")).isEqualTo("a?b?c?");
     assertThat(IapHttpRequest.printable("x".repeat(300))).hasSize(203).endsWith("...");
     assertThat(IapHttpRequest.printable(null)).isEqualTo("null");
+  }
+
+  @Test
+  void decideWhenAlbVerifierThenOnlyTheAlbHeaderIsReadAndMissingNamesIt() {
+    try (FakeAwsAlb alb = FakeAwsAlb.start();
+        IapVerifier albVerifier =
+            IapVerifier.awsAlb().signers(alb.signer()).keyEndpoint(alb.keyEndpoint()).build()) {
+      IapRequestPipeline pipeline = builder().build(albVerifier);
+      String token = alb.token().email("ana@example.com").build();
+
+      IapDecision verified =
+          pipeline.decide(TestRequest.get("/x").header("X-Amzn-Oidc-Data", token));
+      IapDecision inGooglesHeader =
+          pipeline.decide(TestRequest.get("/x").header(IapVerifier.HEADER, token));
+      IapDecision twice =
+          pipeline.decide(
+              TestRequest.get("/x")
+                  .header("x-amzn-oidc-data", token)
+                  .header("x-amzn-oidc-data", token));
+
+      assertThat(verified.outcome()).isEqualTo(Outcome.VERIFIED);
+      assertThat(verified.identity().email()).isEqualTo("ana@example.com");
+      assertThat(inGooglesHeader.outcome()).isEqualTo(Outcome.NO_ASSERTION);
+      assertThat(twice.problem().reason()).isEqualTo("MALFORMED");
+      assertThat(log.lines).anyMatch(l -> l.text().contains("2 x-amzn-oidc-data headers"));
+      assertThat(pipeline.rejectMissing(TestRequest.get("/x")).bodyText())
+          .contains(IapProblem.detail(Reason.MISSING));
+      assertThat(pipeline.toString()).startsWith("IapRequestPipeline[proxy=aws-alb, ");
+      assertThat(
+              builder()
+                  .includeRejectionMessage(true)
+                  .build(albVerifier)
+                  .rejectMissing(TestRequest.get("/x"))
+                  .bodyText())
+          .contains("the request carries no x-amzn-oidc-data header");
+    }
   }
 }

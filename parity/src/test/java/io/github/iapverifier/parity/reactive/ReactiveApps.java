@@ -20,14 +20,7 @@ final class ReactiveApps {
         new SpringApplicationBuilder(sources)
             .web(WebApplicationType.REACTIVE)
             .resourceLoader(new DefaultResourceLoader(classLoader))
-            .properties(
-                "server.port=0",
-                "server.address=127.0.0.1",
-                "spring.main.banner-mode=off",
-                "iap.audiences=" + settings.audience(),
-                "iap.jwks-uri=" + settings.jwksUri(),
-                "iap.excluded-paths=" + settings.excludedPath(),
-                "iap.allowed-hosted-domains=" + settings.allowedHostedDomain())
+            .properties(settings.bootProperties())
             .run();
     int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     return AdapterConfiguration.RunningApp.of(

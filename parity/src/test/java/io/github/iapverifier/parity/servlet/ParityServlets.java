@@ -3,6 +3,7 @@ package io.github.iapverifier.parity.servlet;
 import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.parity.Echo;
 import io.github.iapverifier.parity.ParitySettings;
+import io.github.iapverifier.parity.ParityVerifiers;
 import io.github.iapverifier.servlet.IapFilter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -23,14 +24,11 @@ final class ParityServlets {
 
   /** The filter as a plain servlet app configures it in code, with its verifier. */
   static IapFilter filter(ParitySettings settings, IapVerifier[] verifierOut) {
-    IapVerifier verifier =
-        IapVerifier.builder()
-            .audiences(settings.audience())
-            .jwksUri(settings.jwksUri())
-            .allowedHostedDomains(settings.allowedHostedDomain())
-            .build();
+    IapVerifier verifier = ParityVerifiers.build(settings);
     verifierOut[0] = verifier;
-    return IapFilter.builder(verifier).excludedPaths(settings.excludedPath()).build();
+    return IapFilter.builder(verifier)
+        .excludedPaths(settings.property("iap.excluded-paths"))
+        .build();
   }
 
   /** Servlet mapping to servlet; "/" is the default servlet (404 for any unmapped path). */

@@ -103,7 +103,8 @@ public class ReactiveParityApplication {
                     name,
                     identity,
                     join(headers.get(IapLegacyHeaders.EMAIL)),
-                    join(headers.get(IapLegacyHeaders.ID))));
+                    join(headers.get(IapLegacyHeaders.ID)),
+                    Echo.unsigned(headers::getOrEmpty)));
   }
 
   private static String join(List<String> values) {
