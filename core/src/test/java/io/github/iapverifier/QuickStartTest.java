@@ -68,7 +68,7 @@ class QuickStartTest {
   }
 
   /** Every region between "// tag::NAME[]" and "// end::NAME[]" lines, in order, de-indented. */
-  private static String taggedRegions(String source, String name) {
+  static String taggedRegions(String source, String name) {
     List<String> lines = new java.util.ArrayList<>();
     boolean inside = false;
     for (String line : source.split("\n", -1)) {

@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.WebApplicationType;
@@ -106,7 +105,7 @@ class ReactiveNonBlockingTest {
   }
 
   @Test
-  @Order(1)
+  @org.junit.jupiter.api.Order(1)
   void requestsWhenNewKeyIdThenOneFetchInFlightAndEventLoopsNeverBlock() throws Exception {
     int fetchesAtStart = keyFetches.get();
     iap.rotateKeys(); // tokens now carry a kid the app has not seen: a forced fetch
@@ -149,7 +148,7 @@ class ReactiveNonBlockingTest {
   }
 
   @Test
-  @Order(2)
+  @org.junit.jupiter.api.Order(2)
   void verifyWhenRunOnNonBlockingThreadWithColdKeysThenBlockHoundCatchesIt() {
     // The control: a verifier with no keys yet, verifying on a Reactor non-blocking thread
     // instead of the bounded-elastic one, is reported; so the assertion above can fail.
