@@ -37,6 +37,24 @@ public interface IapKeySource {
   @Nullable IapSigningKey key(String keyId);
 
   /**
+   * Returns the key with the given id if this source can answer from memory, without any blocking
+   * call: no fetch is waited for (a source may start its usual background refresh). Lets a caller
+   * on a thread that must not block (an event loop) verify in place when the key is at hand, and
+   * move to a thread that may block only when it is not. Default: null, this source cannot tell
+   * without possibly blocking.
+   *
+   * <p>Must be thread-safe and return the same instance {@link #key} would return for that id.
+   *
+   * @param keyId the {@code kid} from the assertion's header, not null
+   * @return the key, or null when {@link #key} might have to block to answer (keys not loaded, an
+   *     unknown id that may force a refresh) or the key is not published; never throws for want of
+   *     keys
+   */
+  default @Nullable IapSigningKey keyIfLoaded(String keyId) {
+    return null;
+  }
+
+  /**
    * Loads the keys now, if this source fetches them, so that the first request does not wait.
    * Default: nothing to do.
    *
@@ -116,6 +134,16 @@ public interface IapKeySource {
                   : "RS256 keys are RSA keys of at least 2048 bits")
               + " with a kid, for use 'sig'");
     }
-    return keys::get;
+    return new IapKeySource() {
+      @Override
+      public @Nullable IapSigningKey key(String keyId) {
+        return keys.get(keyId);
+      }
+
+      @Override
+      public @Nullable IapSigningKey keyIfLoaded(String keyId) {
+        return keys.get(keyId);
+      }
+    };
   }
 }

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ public final class IapVerifier implements AutoCloseable {
   private final IapEventListener listener;
   private final @Nullable VerifiedTokenCache cache;
   private final VerifiedTokenCache.KeyLookup keys = this::key;
+  private final VerifiedTokenCache.KeyLookup loadedKeys = this::keyIfLoaded;
 
   IapVerifier(
       ProxyRules<?> rules,
@@ -151,15 +153,46 @@ public final class IapVerifier implements AutoCloseable {
    *     whatever the input
    */
   public IapIdentity verify(@Nullable String assertion) {
+    return verify(assertion, keys);
+  }
+
+  /**
+   * Verifies an assertion if that needs no blocking call, for callers on a thread that must not
+   * block (an event loop): the same checks, verified-token cache and listener events as {@link
+   * #verify(String)}, but where {@code verify} would ask the key source for a key it does not
+   * {@linkplain IapKeySource#keyIfLoaded hold in memory} (keys not loaded yet, an unknown key id
+   * that may force a refresh, a source that cannot tell), this returns empty at that point, before
+   * any blocking call and without a listener event. The caller then runs {@code verify} on a thread
+   * that may block; it repeats the cheap checks, and decides.
+   *
+   * @param assertion the value of the proxy's {@link #header() header}; null or blank is rejected
+   *     as {@link Reason#MISSING}
+   * @return the verified identity, or empty if only {@code verify} can decide; never null
+   * @throws IapVerificationException if the assertion must not be trusted, exactly as {@code
+   *     verify} would throw before needing the key; nothing else is thrown, whatever the input
+   */
+  public Optional<IapIdentity> verifyIfReady(@Nullable String assertion) {
+    return Optional.ofNullable(verify(assertion, loadedKeys));
+  }
+
+  /**
+   * Both entry points; {@code lookup} is {@link #keys} (may block, never answers null for want of
+   * keys) or {@link #loadedKeys} (whose null ends the verification undecided: returns null).
+   */
+  private @Nullable IapIdentity verify(
+      @Nullable String assertion, VerifiedTokenCache.KeyLookup lookup) {
     IapIdentity identity;
     boolean fromCache;
     try {
       // Built once per call: looked up now, and stored under if the full check passes.
       TokenKey cacheKey = cache == null ? null : cache.keyOf(assertion);
-      identity = cacheKey == null ? null : cache.hit(cacheKey, keys);
+      identity = cacheKey == null ? null : cache.hit(cacheKey, lookup);
       fromCache = identity != null;
       if (identity == null) {
-        identity = verifyFully(rules, assertion, cacheKey);
+        identity = verifyFully(rules, assertion, cacheKey, lookup);
+        if (identity == null) {
+          return null;
+        }
       }
     } catch (RuntimeException e) {
       IapVerificationException failure = Failures.unforeseen(e);
@@ -170,9 +203,15 @@ public final class IapVerifier implements AutoCloseable {
     return identity;
   }
 
-  /** The checks, cheapest first; {@code cacheKey} is where a success is remembered, or null. */
-  private <C> IapIdentity verifyFully(
-      ProxyRules<C> r, @Nullable String assertion, @Nullable TokenKey cacheKey) {
+  /**
+   * The checks, cheapest first; {@code cacheKey} is where a success is remembered, or null. Returns
+   * null only when {@code lookup} is {@link #loadedKeys} and it has no key.
+   */
+  private <C> @Nullable IapIdentity verifyFully(
+      ProxyRules<C> r,
+      @Nullable String assertion,
+      @Nullable TokenKey cacheKey,
+      VerifiedTokenCache.KeyLookup lookup) {
     CompactJws jws = r.split(assertion);
     Map<String, Object> header = jws.header();
     String keyId = r.header().keyId(header);
@@ -182,8 +221,11 @@ public final class IapVerifier implements AutoCloseable {
     Validity validity = r.times().check(header, payload);
     C claims = r.claims().read(header, payload, audience, validity);
 
-    IapSigningKey key = key(keyId);
+    IapSigningKey key = lookup.key(keyId);
     if (key == null) {
+      if (lookup == loadedKeys) {
+        return null; // not held in memory: only verify(), which may wait, can tell
+      }
       throw Failures.unknownKey(r, keyId);
     }
     key.checkSignature(r, keyId, jws);
@@ -261,12 +303,26 @@ public final class IapVerifier implements AutoCloseable {
     } catch (IapVerificationException e) {
       throw e;
     } catch (RuntimeException e) {
-      // A failing key source is the server's fault: answer 503, never a 401 that blames the user.
-      throw new IapVerificationException(
-          Reason.KEYS_UNAVAILABLE,
-          "the key source failed (" + e.getClass().getName() + "); see the cause",
-          e);
+      throw keySourceFailed(e);
     }
+  }
+
+  private @Nullable IapSigningKey keyIfLoaded(String keyId) {
+    try {
+      return keySource.keyIfLoaded(keyId);
+    } catch (IapVerificationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw keySourceFailed(e);
+    }
+  }
+
+  private static IapVerificationException keySourceFailed(RuntimeException e) {
+    // A failing key source is the server's fault: answer 503, never a 401 that blames the user.
+    return new IapVerificationException(
+        Reason.KEYS_UNAVAILABLE,
+        "the key source failed (" + e.getClass().getName() + "); see the cause",
+        e);
   }
 
   /**

@@ -72,6 +72,19 @@ public final class RemoteKeySource implements IapKeySource, AutoCloseable {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Answers when keys are usable from memory (fresh, or stale within the allowed staleness while
+   * fetches fail or one is running) and hold this id; starts the background refresh a {@link #key}
+   * lookup would start, but never waits for one. Null when closed, before the first fetch, after
+   * the keys expired while idle, or for an id not held (which {@link #key} may force a refresh for).
+   */
+  @Override
+  public @Nullable IapSigningKey keyIfLoaded(String keyId) {
+    return keys.keyIfLoaded(keyId);
+  }
+
+  /**
    * Fetches the keys now unless usable ones are held, waiting at most the request timeout. Call at
    * start-up so the first request does not wait.
    *

@@ -34,6 +34,13 @@ class IapKeySourceTest {
   }
 
   @Test
+  void keyIfLoadedWhenFixedSetThenSameInstanceAsKey() {
+    IapKeySource keys = iap.keySource();
+    assertThat(keys.keyIfLoaded(iap.keyId())).isNotNull().isSameAs(keys.key(iap.keyId()));
+    assertThat(keys.keyIfLoaded("unknown")).isNull();
+  }
+
+  @Test
   void statusWhenFixedSetThenUsableWithoutUriAndWarmUpDoesNothing() {
     IapKeySource keys = iap.keySource();
     keys.warmUp();

@@ -98,6 +98,22 @@ class PemKeySourceTest extends KeySourceTestBase {
     assertThat(source.status().fetchedAt()).isPresent();
   }
 
+  @Test
+  void keyIfLoadedWhenNotFetchedThenNullWithoutRequestAndHeldKeyAfterFetch() {
+    serve(KID, aResponse().withBody(pem(p256(KID))));
+    PemKeySource source = pemSource();
+
+    assertThat(source.keyIfLoaded(KID)).isNull();
+    assertThat(source.keyIfLoaded("not-a-uuid")).isNull();
+    assertThat(requests()).isZero();
+
+    IapSigningKey fetched = source.key(KID);
+    assertThat(source.keyIfLoaded(KID)).isSameAs(fetched);
+    assertThat(requests()).isEqualTo(1);
+    source.close();
+    assertThat(source.keyIfLoaded(KID)).isNull();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -51,12 +51,13 @@ import reactor.core.scheduler.Schedulers;
  *       Retry-After}, as {@code application/problem+json}.
  * </ul>
  *
- * <p>Verification runs on a {@linkplain Builder#scheduler scheduler} (default {@link
- * Schedulers#boundedElastic()}), never on the calling thread: a verification is CPU-only once the
- * keys are loaded, but a lookup that has to fetch them (start-up, an unknown key id, keys that
- * expired while the app was idle) waits for the network, and nothing the filter can see tells in
- * advance which lookup will. The rest of the chain then continues on that scheduler's thread.
- * Exempt exchanges are passed on without the hop.
+ * <p>Verification runs on the calling thread when it needs no blocking call ({@link
+ * IapRequestPipeline#decideIfReady}): a repeated assertion, or one whose key the key source holds
+ * in memory, which is every request in steady state. A lookup that has to fetch keys (start-up, an
+ * unknown key id, keys that expired while the app was idle) waits for the network, so such an
+ * exchange is verified on a {@linkplain Builder#scheduler scheduler} (default {@link
+ * Schedulers#boundedElastic()}) instead, and the rest of its chain continues on that scheduler's
+ * thread. Exempt exchanges are passed on without the hop.
  *
  * <p>The starter registers one for every reactive app, ahead of Spring Security's chains; with
  * Spring Security, {@link IapServerSecurityCustomizer} turns the identity it verified into the
@@ -154,6 +155,12 @@ public final class IapWebFilter implements WebFilter, Ordered {
     ExchangeRequest request = new ExchangeRequest(exchange.getRequest());
     if (pipeline.isExempt(request)) {
       return proceed(exchange, chain, null);
+    }
+    // In steady state (a repeat, or a key held in memory) the decision is CPU-only: take it here;
+    // only a lookup that may wait for the network moves to the scheduler.
+    IapDecision ready = pipeline.decideIfReady(request).orElse(null);
+    if (ready != null) {
+      return act(exchange, chain, request, ready);
     }
     return Mono.fromCallable(() -> pipeline.decide(request))
         .subscribeOn(scheduler)

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -113,6 +114,24 @@ public final class IapRequestPipeline {
    * @return the decision, never null
    */
   public IapDecision decide(IapHttpRequest request) {
+    return decide(request, false);
+  }
+
+  /**
+   * Decides what to do with a request if that needs no blocking call, for adapters on a thread
+   * that must not block (an event loop): as {@link #decide}, with the verifier's {@link
+   * IapVerifier#verifyIfReady}. Empty when only {@link #decide}, on a thread that may block, can
+   * tell (the key is not held in memory); nothing is logged or reported then.
+   *
+   * @param request the request, not null
+   * @return the decision, or empty; never null
+   */
+  public Optional<IapDecision> decideIfReady(IapHttpRequest request) {
+    return Optional.ofNullable(decide(request, true));
+  }
+
+  /** Both entry points; null only {@code ifReady} and undecided. */
+  private IapDecision decide(IapHttpRequest request, boolean ifReady) {
     Objects.requireNonNull(request, "request");
     if (isExempt(request)) {
       return IapDecision.EXEMPT;
@@ -140,7 +159,14 @@ public final class IapRequestPipeline {
     }
     IapIdentity identity;
     try {
-      identity = verifier.verify(assertion);
+      if (ifReady) {
+        identity = verifier.verifyIfReady(assertion).orElse(null);
+        if (identity == null) {
+          return null;
+        }
+      } else {
+        identity = verifier.verify(assertion);
+      }
     } catch (IapVerificationException e) {
       return IapDecision.rejected(reject(request, e));
     }

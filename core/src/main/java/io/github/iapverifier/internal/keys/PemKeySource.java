@@ -152,6 +152,16 @@ public final class PemKeySource implements IapKeySource, AutoCloseable {
     return (IapSigningKey) answer;
   }
 
+  /**
+   * Returns the key of this id if fetched before, without any network call; null otherwise (also
+   * for ids known not to be published: {@link #key} gives their precise reason).
+   */
+  @Override
+  public @Nullable IapSigningKey keyIfLoaded(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    return closed ? null : known.getIfPresent(keyId);
+  }
+
   /** Decides the id on this thread, publishing the outcome to whoever joined. */
   private Object lead(String keyId, CompletableFuture<Object> mine) {
     Object answer = null;

@@ -93,6 +93,25 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
     return lookUp(keyId, now, s);
   }
 
+  /**
+   * Returns the held key of this id when usable keys are held, without waiting for any fetch (a
+   * background refresh may be started, as {@link #key} would); null when {@link #key} might wait.
+   */
+  @Override
+  public @Nullable IapSigningKey keyIfLoaded(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    if (closed) {
+      return null;
+    }
+    long now = clock.millis();
+    KeySet s = current;
+    if (s != null && now < s.refreshAt()) {
+      return s.keys().get(keyId);
+    }
+    KeySet held = held(now, s);
+    return held == null ? null : held.keys().get(keyId);
+  }
+
   private @Nullable IapSigningKey lookUp(String keyId, long now, @Nullable KeySet before) {
     // One deadline for the whole lookup: it may wait for a fetch, then for a forced one.
     long deadline = System.nanoTime() + requestTimeout.toNanos();
@@ -143,21 +162,11 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
       throw unavailable("the key source is closed");
     }
     KeySet s = current;
-    if (s != null && now < s.expiresAt()) {
-      if (now >= s.refreshAt()) {
-        refresh(now);
-      }
-      return s;
+    KeySet held = held(now, s);
+    if (held != null) {
+      return held;
     }
     boolean stale = s != null && now < s.expiresAt() + maxStaleness;
-    if (stale && (backoff.lastError() != null || flights.running() != null)) {
-      // An outage, or a refresh started before expiry that is still running: answer from the
-      // last good keys at once; the fetch (or the retries, paced by the backoff) runs in the
-      // background.
-      refresh(now);
-      notifyStale(s, now);
-      return s;
-    }
     // No keys yet, or they expired while the app was idle: this lookup has to wait.
     FetchThread.Flight flight = refresh(now);
     KeySet fetched = flight == null ? null : flight.await(deadline);
@@ -170,6 +179,29 @@ public final class RefreshingKeySource implements IapKeySource, AutoCloseable {
     }
     throw unavailable(
         flight == null ? null : "no keys within " + requestTimeout.toMillis() + " ms");
+  }
+
+  /** Returns keys {@code s} if usable now without waiting, starting a refresh if due; else null. */
+  private @Nullable KeySet held(long now, @Nullable KeySet s) {
+    if (s == null) {
+      return null;
+    }
+    if (now < s.expiresAt()) {
+      if (now >= s.refreshAt()) {
+        refresh(now);
+      }
+      return s;
+    }
+    if (now < s.expiresAt() + maxStaleness
+        && (backoff.lastError() != null || flights.running() != null)) {
+      // An outage, or a refresh started before expiry that is still running: answer from the
+      // last good keys at once; the fetch (or the retries, paced by the backoff) runs in the
+      // background.
+      refresh(now);
+      notifyStale(s, now);
+      return s;
+    }
+    return null;
   }
 
   /** Starts a fetch unless one runs (then joins it), the backoff holds or the source is closed. */
