@@ -186,7 +186,7 @@ public final class IapVerifier implements AutoCloseable {
     try {
       // Built once per call: looked up now, and stored under if the full check passes.
       TokenKey cacheKey = cache == null ? null : cache.keyOf(assertion);
-      identity = cacheKey == null ? null : cache.hit(cacheKey, lookup);
+      identity = cacheKey == null ? null : cache.hit(cacheKey, lookup, lookup == keys);
       fromCache = identity != null;
       if (identity == null) {
         identity = verifyFully(rules, assertion, cacheKey, lookup);

@@ -156,11 +156,21 @@ class IapVerifierIfReadyTest extends KeySourceTestBase {
     TestIap iap = new TestIap();
     IapKeySource lambda = iap.keySource()::key;
     IapVerifier verifier =
-        closeLater(IapVerifier.builder().audiences(TestIap.AUDIENCE).clock(TestIap.CLOCK)
-            .keySource(lambda).build());
+        closeLater(
+            IapVerifier.builder()
+                .audiences(TestIap.AUDIENCE)
+                .clock(TestIap.CLOCK)
+                .keySource(lambda)
+                .eventListener(events)
+                .build());
+    String token = iap.token();
 
     assertThat(lambda.keyIfLoaded(iap.keyId())).isNull();
-    assertThat(verifier.verifyIfReady(iap.token())).isEmpty();
-    assertThat(verifier.verify(iap.token()).email()).isEqualTo(TestIap.EMAIL);
+    assertThat(verifier.verifyIfReady(token)).isEmpty();
+    assertThat(verifier.verify(token).email()).isEqualTo(TestIap.EMAIL);
+    // A cached verification is not dropped because this source cannot answer without blocking.
+    assertThat(verifier.verifyIfReady(token)).isEmpty();
+    verifier.verify(token);
+    assertThat(events.verifiedFromCache).containsExactly(false, true);
   }
 }

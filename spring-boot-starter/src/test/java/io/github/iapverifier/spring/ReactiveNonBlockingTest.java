@@ -60,6 +60,8 @@ class ReactiveNonBlockingTest {
 
   static final List<String> blockingCalls = new CopyOnWriteArrayList<>();
   static final AtomicInteger arrived = new AtomicInteger();
+  /** The threads the app ran on, behind IAP's filter, for /whoami. */
+  static final List<String> appThreads = new CopyOnWriteArrayList<>();
   static final AtomicInteger keyFetches = new AtomicInteger();
   static volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -111,6 +113,7 @@ class ReactiveNonBlockingTest {
     iap.rotateKeys(); // tokens now carry a kid the app has not seen: a forced fetch
     gate = new CountDownLatch(1);
     blockingCalls.clear();
+    appThreads.clear();
     arrived.set(0);
 
     List<Mono<HttpStatusCode>> requests =
@@ -145,10 +148,43 @@ class ReactiveNonBlockingTest {
     assertThat(statuses).hasSize(REQUESTS).allMatch(s -> s.value() == 200);
     assertThat(keyFetches.get()).isEqualTo(fetchesAtStart + 1);
     assertThat(blockingCalls).isEmpty();
+    // Verified where waiting is allowed, not on an event loop.
+    assertThat(appThreads).hasSize(REQUESTS).allMatch(t -> t.startsWith("boundedElastic-"));
   }
 
   @Test
   @org.junit.jupiter.api.Order(2)
+  void requestWhenKeyHeldThenVerifiedOnEventLoopWithoutBlocking() {
+    // The key is held since the test before (or fetched here, off the event loop, if run alone).
+    client
+        .get()
+        .uri("/whoami")
+        .header(IapVerifier.HEADER, iap.token().build())
+        .retrieve()
+        .toBodilessEntity()
+        .block(Duration.ofSeconds(30));
+    gate = new CountDownLatch(0);
+    blockingCalls.clear();
+    appThreads.clear();
+    int fetches = keyFetches.get();
+
+    // A never-seen assertion: a full check (signature and all), but the key is in memory.
+    HttpStatusCode status =
+        client
+            .get()
+            .uri("/whoami")
+            .header(IapVerifier.HEADER, iap.token().email("warm@example.com").build())
+            .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode()))
+            .block(Duration.ofSeconds(30));
+
+    assertThat(status.value()).isEqualTo(200);
+    assertThat(appThreads).singleElement().asString().startsWith("reactor-http-");
+    assertThat(keyFetches.get()).isEqualTo(fetches);
+    assertThat(blockingCalls).isEmpty();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
   void verifyWhenRunOnNonBlockingThreadWithColdKeysThenBlockHoundCatchesIt() {
     // The control: a verifier with no keys yet, verifying on a Reactor non-blocking thread
     // instead of the bounded-elastic one, is reported; so the assertion above can fail.
@@ -209,6 +245,18 @@ class ReactiveNonBlockingTest {
       return (exchange, chain) -> {
         if (exchange.getRequest().getPath().value().equals("/whoami")) {
           arrived.incrementAndGet();
+        }
+        return chain.filter(exchange);
+      };
+    }
+
+    /** Runs after IAP's filter: records the thread the verified exchange continues on. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebFilter appThread() {
+      return (exchange, chain) -> {
+        if (exchange.getRequest().getPath().value().equals("/whoami")) {
+          appThreads.add(Thread.currentThread().getName());
         }
         return chain.filter(exchange);
       };

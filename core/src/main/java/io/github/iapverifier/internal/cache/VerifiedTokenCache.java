@@ -70,12 +70,30 @@ public final class VerifiedTokenCache {
    * @return the identity, or null for a miss
    */
   public @Nullable IapIdentity hit(TokenKey key, KeyLookup keys) {
+    return hit(key, keys, true);
+  }
+
+  /**
+   * As {@link #hit(TokenKey, KeyLookup)}, for a lookup whose null may only mean "not known without
+   * blocking": then the entry is kept, for a later lookup that can tell.
+   *
+   * @param key the token's key, not null
+   * @param keys the current keys
+   * @param nullMeansWithdrawn whether a null from {@code keys} means the key is withdrawn
+   * @return the identity, or null for a miss
+   */
+  public @Nullable IapIdentity hit(TokenKey key, KeyLookup keys, boolean nullMeansWithdrawn) {
     Verified hit = cache.getIfPresent(key);
     if (hit == null) {
       return null;
     }
-    if (clock.millis() < hit.validUntilMillis && keys.key(hit.key.keyId()) == hit.key) {
+    boolean valid = clock.millis() < hit.validUntilMillis;
+    IapSigningKey now = valid ? keys.key(hit.key.keyId()) : null;
+    if (now == hit.key) {
       return hit.identity;
+    }
+    if (valid && now == null && !nullMeansWithdrawn) {
+      return null;
     }
     // Expired or its key withdrawn: forget it and let the full check give the precise reason.
     cache.invalidate(key);
