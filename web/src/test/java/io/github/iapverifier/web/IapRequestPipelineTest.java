@@ -67,6 +67,38 @@ class IapRequestPipelineTest {
   }
 
   @Test
+  void decideIfReadyWhenKeysNotLoadedThenEmptyUntilDecideLoadsThem() {
+    try (IapVerifier cold = iap.verifierBuilder().build()) {
+      IapRequestPipeline pipeline = builder().excludedPaths("/healthz").build(cold);
+      String token = iap.token().email("ana@example.com").build();
+
+      assertThat(pipeline.decideIfReady(TestRequest.get("/hello").header(IapVerifier.HEADER, token)))
+          .isEmpty();
+      assertThat(log.lines).isEmpty();
+      assertThat(pipeline.decideIfReady(TestRequest.get("/healthz")))
+          .hasValueSatisfying(d -> assertThat(d.outcome()).isEqualTo(Outcome.EXEMPT));
+      assertThat(pipeline.decideIfReady(TestRequest.get("/hello")))
+          .hasValueSatisfying(d -> assertThat(d.outcome()).isEqualTo(Outcome.NO_ASSERTION));
+      assertThat(
+              pipeline
+                  .decideIfReady(TestRequest.get("/hello").header(IapVerifier.HEADER, "a.b.c"))
+                  .orElseThrow()
+                  .problem()
+                  .status())
+          .isEqualTo(401);
+      assertThat(log.lines).hasSize(1);
+
+      assertThat(
+              pipeline.decide(TestRequest.get("/hello").header(IapVerifier.HEADER, token)).outcome())
+          .isEqualTo(Outcome.VERIFIED);
+      String another = iap.token().email("bo@example.com").build();
+      assertThat(
+              pipeline.decideIfReady(TestRequest.get("/hello").header(IapVerifier.HEADER, another)))
+          .hasValueSatisfying(d -> assertThat(d.identity().email()).isEqualTo("bo@example.com"));
+    }
+  }
+
+  @Test
   void decideWhenNoHeaderOrBlankThenNoAssertionNotLogged() {
     IapRequestPipeline pipeline = builder().build(verifier);
 
