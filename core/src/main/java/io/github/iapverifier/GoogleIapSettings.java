@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * Google IAP's own settings (audiences and the policy) and their validation, so that {@link
@@ -82,7 +81,7 @@ abstract class GoogleIapSettings extends ProxyBuilder<IapVerifier.Builder> {
    * @return this builder
    */
   public IapVerifier.Builder allowedHostedDomains(Collection<String> domains) {
-    return addAll(domains, "domains", PolicyCheck::domain, allowedHostedDomains);
+    return addChecked(domains, "domains", PolicyCheck::domain, allowedHostedDomains);
   }
 
   /**
@@ -104,15 +103,7 @@ abstract class GoogleIapSettings extends ProxyBuilder<IapVerifier.Builder> {
    * @return this builder
    */
   public IapVerifier.Builder requiredAccessLevels(Collection<String> levels) {
-    return addAll(levels, "levels", PolicyCheck::accessLevel, requiredAccessLevels);
-  }
-
-  private IapVerifier.Builder addAll(
-      Collection<String> items, String name, UnaryOperator<String> check, Set<String> into) {
-    for (String item : Objects.requireNonNull(items, name)) {
-      into.add(check.apply(Objects.requireNonNull(item, name + " must not contain null")));
-    }
-    return self();
+    return addChecked(levels, "levels", PolicyCheck::accessLevel, requiredAccessLevels);
   }
 
   /** Checks the settings and builds the verifier; see {@link IapVerifier.Builder#build()}. */
