@@ -99,7 +99,8 @@ public final class IapWebFilter implements WebFilter, Ordered {
   }
 
   /**
-   * Creates a filter over this pipeline that verifies on {@link Schedulers#boundedElastic()}.
+   * Creates a filter over this pipeline that verifies on the calling thread when no key fetch is
+   * needed, and on {@link Schedulers#boundedElastic()} when one may be.
    *
    * @param pipeline the pipeline, not null; the filter does not close its verifier
    * @return a filter, thread-safe
@@ -338,7 +339,8 @@ public final class IapWebFilter implements WebFilter, Ordered {
     }
 
     /**
-     * Verifies on this scheduler instead of {@link Schedulers#boundedElastic()}. It must allow
+     * Verifies the exchanges that may need a key fetch on this scheduler instead of {@link
+     * Schedulers#boundedElastic()} (the others are verified on the calling thread). It must allow
      * blocking: a lookup that fetches keys waits up to the key source's request timeout.
      *
      * @param scheduler the scheduler, not null
