@@ -469,8 +469,13 @@ public class IapProperties {
     /** The route's host, such as app.example.com: the issuer and audience, and where keys are. */
     private String routeHost;
 
-    /** The signing algorithm of Pomerium's key, ES256 or RS256; never taken from the token. */
-    private String algorithm = "ES256";
+    // No initial value, so that setting it with another iap.proxy is seen even when it is ES256;
+    // the metadata's default comes from additional-spring-configuration-metadata.json.
+    /**
+     * The signing algorithm of Pomerium's key, ES256 (when unset) or RS256; never taken from the
+     * token.
+     */
+    private String algorithm;
 
     /**
      * Where the keys are fetched from; unset means

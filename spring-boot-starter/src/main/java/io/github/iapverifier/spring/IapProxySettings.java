@@ -59,7 +59,7 @@ final class IapProxySettings {
       IapProperties.Pomerium pom = p.getPomerium();
       addIfSet(foreign, "iap.pomerium.route-host", pom.getRouteHost());
       addIfSet(foreign, "iap.pomerium.jwks-uri", pom.getJwksUri());
-      if (pom.getAlgorithm() != null && !"ES256".equals(pom.getAlgorithm())) {
+      if (pom.getAlgorithm() != null) { // set at all, whatever its value
         foreign.add("iap.pomerium.algorithm");
       }
     }

@@ -167,9 +167,11 @@ final class IapVerifierFactory {
       var builder =
           IapVerifier.pomerium()
               .routeHost(pom.getRouteHost().strip())
-              .algorithm(pom.getAlgorithm() == null ? "" : pom.getAlgorithm().strip())
               .clockSkew(properties.getClockSkew())
               .tokenCacheSize(properties.getTokenCache().getMaxSize());
+      if (pom.getAlgorithm() != null) { // else the builder's default, ES256
+        builder.algorithm(pom.getAlgorithm().strip());
+      }
       jwksKeys(
           properties,
           keySource,

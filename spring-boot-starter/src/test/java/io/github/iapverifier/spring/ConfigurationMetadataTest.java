@@ -69,6 +69,7 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("iap.clock-skew").getDefaultValue()).isEqualTo("30s");
     assertThat(properties.get("iap.jwks-uri").getDefaultValue())
         .isEqualTo("https://www.gstatic.com/iap/verify/public_key-jwk");
+    assertThat(properties.get("iap.pomerium.algorithm").getDefaultValue()).isEqualTo("ES256");
     assertThat(properties.get("management.health.iap.enabled").getDescription()).isNotBlank();
   }
 

@@ -109,6 +109,8 @@ class ProxySettingsTest {
             + "|iap.cloudflare-access.team-domain",
         "CLOUDFLARE_ACCESS|iap.aws-alb.signers=arn|iap.aws-alb.signers",
         "AWS_ALB|iap.pomerium.algorithm=RS256|iap.pomerium.algorithm",
+        // Its default value, set explicitly, is still another proxy's setting.
+        "CLOUDFLARE_ACCESS|iap.pomerium.algorithm=ES256|iap.pomerium.algorithm",
       })
   void contextWhenSettingOfAnotherProxyThenFailsNamingIt(
       IapProxy proxy, String setting, String name) {
@@ -129,6 +131,36 @@ class ProxySettingsTest {
             context ->
                 assertThat(failure(context).getDescription())
                     .startsWith("iap.proxy is google-iap, but iap.pomerium.route-host is set"));
+  }
+
+  @Test
+  void contextWhenGoogleWithPomeriumAlgorithmAtItsDefaultThenFailsNamingIt() {
+    runner
+        .withPropertyValues("iap.audiences=/projects/1/apps/x", "iap.pomerium.algorithm=ES256")
+        .run(
+            context ->
+                assertThat(failure(context).getDescription())
+                    .startsWith("iap.proxy is google-iap, but iap.pomerium.algorithm is set"));
+  }
+
+  @Test
+  void contextWhenPomeriumAlgorithmUnsetThenEs256() {
+    assertThat(proxies.pomerium.algorithm()).isEqualTo("ES256");
+    runner
+        .withPropertyValues(
+            "iap.proxy=pomerium",
+            "iap.pomerium.route-host=" + proxies.pomerium.routeHost(),
+            "iap.pomerium.jwks-uri=" + proxies.pomerium.jwksUri())
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(
+                      context
+                          .getBean(IapVerifier.class)
+                          .verify(proxies.token(IapProxy.POMERIUM, "ana@example.com"))
+                          .email())
+                  .isEqualTo("ana@example.com");
+            });
   }
 
   @ParameterizedTest
