@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -46,21 +47,32 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * No key fetch blocks an event loop: with BlockHound watching Reactor Netty's event loops, many
- * concurrent requests signed by a key the app has not seen yet all wait for one forced key fetch,
- * held open by the test, while the event loops keep serving other requests; and the same
- * verification run on a non-blocking thread is caught by BlockHound (so this test can fail).
+ * No key fetch blocks a server thread: with BlockHound watching the threads that serve the
+ * exchanges (Reactor Netty's event loops on Boot 4; Tomcat's workers on Boot 3.5, whose reactive
+ * server is Tomcat when both are on the class path), many concurrent requests signed by a key the
+ * app has not seen yet all wait for one forced key fetch, held open by the test, while the server
+ * keeps serving other requests. Two controls show that the check can fail: a deliberate blocking
+ * call on a serving thread is reported, and so is a cold verification on a non-blocking thread.
  */
-// The control runs last: the thread it deliberately blocks may still be finishing after it returns.
+// The cold-key control runs last: the thread it deliberately blocks may still be finishing after
+// it returns.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReactiveNonBlockingTest {
 
   static final int REQUESTS = 24;
 
+  /** Not handled by IAP: sleeps on the serving thread, the control of what a serving thread is. */
+  static final String BLOCKING_CONTROL = "/blocking-control";
+
   static final List<String> blockingCalls = new CopyOnWriteArrayList<>();
   static final AtomicInteger arrived = new AtomicInteger();
-  /** The threads /whoami exchanges arrived on, before IAP's filter, and ran on behind it. */
+  /** The server's threads that exchanges arrived on, before IAP's filter: whatever the server. */
   static final List<String> arrivalThreads = new CopyOnWriteArrayList<>();
+  /**
+   * Whether this thread is serving an exchange: running the work that subscribing to the exchange
+   * does on the thread it arrived on, IAP's filter included.
+   */
+  static final ThreadLocal<Boolean> serving = ThreadLocal.withInitial(() -> false);
 
   static final List<String> appThreads = new CopyOnWriteArrayList<>();
   static final AtomicInteger keyFetches = new AtomicInteger();
@@ -74,12 +86,18 @@ class ReactiveNonBlockingTest {
   @BeforeAll
   static void start() throws IOException {
     // With Reactor's integration (found by install(), which marks Reactor Netty's event loops and
-    // Reactor's parallel threads non-blocking); records instead of throwing, so that the
-    // assertion reports every blocking call.
+    // Reactor's parallel threads non-blocking). Tomcat's workers are not non-blocking to
+    // BlockHound (and park between requests), so a thread also counts while it serves an
+    // exchange; dynamic, as that changes from call to call. Records instead of throwing, so that
+    // the assertion reports every blocking call.
     BlockHound.install(
         builder ->
-            builder.blockingMethodCallback(
-                method -> blockingCalls.add(method + " on " + Thread.currentThread().getName())));
+            builder
+                .addDynamicThreadPredicate(thread -> true)
+                .nonBlockingThreadPredicate(others -> others.or(thread -> serving.get()))
+                .blockingMethodCallback(
+                    method ->
+                        blockingCalls.add(method + " on " + Thread.currentThread().getName())));
     iap = FakeIap.start();
     keys = gatedKeyEndpoint();
     app =
@@ -109,12 +127,13 @@ class ReactiveNonBlockingTest {
 
   @Test
   @org.junit.jupiter.api.Order(1)
-  void requestsWhenNewKeyIdThenOneFetchInFlightAndEventLoopsNeverBlock() throws Exception {
+  void requestsWhenNewKeyIdThenOneFetchInFlightAndServerThreadsNeverBlock() throws Exception {
     int fetchesAtStart = keyFetches.get();
     iap.rotateKeys(); // tokens now carry a kid the app has not seen: a forced fetch
     gate = new CountDownLatch(1);
     blockingCalls.clear();
     appThreads.clear();
+    arrivalThreads.clear();
     arrived.set(0);
 
     List<Mono<HttpStatusCode>> requests =
@@ -132,7 +151,7 @@ class ReactiveNonBlockingTest {
     // Every request is inside the app and the one forced fetch is being held.
     await().atMost(Duration.ofSeconds(30)).until(() -> arrived.get() == REQUESTS);
     await().atMost(Duration.ofSeconds(30)).until(() -> keyFetches.get() == fetchesAtStart + 1);
-    // The event loops are free meanwhile: an exempt request is served at once.
+    // The server's threads are free meanwhile: an exempt request is served at once.
     assertThat(
             client
                 .get()
@@ -148,18 +167,15 @@ class ReactiveNonBlockingTest {
 
     assertThat(statuses).hasSize(REQUESTS).allMatch(s -> s.value() == 200);
     assertThat(keyFetches.get()).isEqualTo(fetchesAtStart + 1);
-    // The event loops are the app's only non-blocking threads. BlockHound watches the whole JVM,
-    // and Reactor's shared parallel threads can still be running work of test classes that ran
-    // earlier in this JVM (seen in full builds), so only the event loops are judged here.
-    assertThat(blockingCalls).filteredOn(call -> call.contains(" on reactor-http-")).isEmpty();
-    // Verified where waiting is allowed, not on an event loop.
+    assertThat(blockingCallsOnServingThreads()).isEmpty();
+    // Verified where waiting is allowed, not on a server thread.
     assertThat(appThreads).hasSize(REQUESTS).allMatch(t -> t.startsWith("boundedElastic-"));
   }
 
   @Test
   @org.junit.jupiter.api.Order(2)
-  void requestWhenKeyHeldThenVerifiedOnEventLoopWithoutBlocking() {
-    // The key is held since the test before (or fetched here, off the event loop, if run alone).
+  void requestWhenKeyHeldThenVerifiedOnArrivalThreadWithoutBlocking() {
+    // The key is held since the test before (or fetched here, off the server's threads, if run alone).
     client
         .get()
         .uri("/whoami")
@@ -188,11 +204,30 @@ class ReactiveNonBlockingTest {
     assertThat(appThreads).hasSize(1).isEqualTo(arrivalThreads);
     assertThat(appThreads.get(0)).doesNotStartWith("boundedElastic-");
     assertThat(keyFetches.get()).isEqualTo(fetches);
-    assertThat(blockingCalls).filteredOn(call -> call.contains(" on reactor-http-")).isEmpty();
+    assertThat(blockingCallsOnServingThreads()).isEmpty();
   }
 
   @Test
   @org.junit.jupiter.api.Order(3)
+  void requestWhenServingThreadBlocksThenReported() {
+    // The control of the two above: the same check, on whatever server runs, sees a blocking call
+    // made on the thread an exchange arrived on.
+    blockingCalls.clear();
+    arrivalThreads.clear();
+
+    HttpStatusCode status =
+        client
+            .get()
+            .uri(BLOCKING_CONTROL)
+            .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode()))
+            .block(Duration.ofSeconds(30));
+
+    assertThat(status.value()).isEqualTo(204);
+    assertThat(blockingCallsOnServingThreads()).anyMatch(call -> call.contains("sleep"));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4)
   void verifyWhenRunOnNonBlockingThreadWithColdKeysThenBlockHoundCatchesIt() {
     // The control: a verifier with no keys yet, verifying on a Reactor non-blocking thread
     // instead of the bounded-elastic one, is reported; so the assertion above can fail.
@@ -219,6 +254,33 @@ class ReactiveNonBlockingTest {
     }
   }
 
+  /**
+   * The blocking calls BlockHound reported on the threads that served this test's exchanges. Only
+   * those: BlockHound watches the whole JVM, and Reactor's shared parallel threads can still be
+   * running work of test classes that ran earlier in this JVM (seen in full builds).
+   */
+  static List<String> blockingCallsOnServingThreads() {
+    // Never vacuous: a check of no thread would pass whatever happened.
+    assertThat(arrivalThreads).as("threads that served the exchanges").isNotEmpty();
+    return blockingCalls.stream()
+        .filter(call -> arrivalThreads.stream().anyMatch(t -> call.endsWith(" on " + t)))
+        .toList();
+  }
+
+  /** Subscribes to the rest of the exchange's work with this thread marked as serving. */
+  static Mono<Void> whileServing(Mono<Void> next) {
+    return Mono.<Void>fromDirect(
+        subscriber -> {
+          boolean outer = serving.get();
+          serving.set(true);
+          try {
+            next.subscribe(subscriber);
+          } finally {
+            serving.set(outer);
+          }
+        });
+  }
+
   /** Serves the fake's keys; while the gate is closed, holds each fetch until it opens. */
   static HttpServer gatedKeyEndpoint() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -243,19 +305,38 @@ class ReactiveNonBlockingTest {
     return server;
   }
 
+  static void sleepBriefly() {
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   @Import(PlainReactiveApplication.class)
   static class GatedApp {
-    /** Counts exchanges before IAP sees them, so the test knows when all are waiting inside. */
+    /**
+     * Before IAP's filter: counts /whoami exchanges, so the test knows when all are waiting inside,
+     * records the thread each exchange arrived on, and marks it as serving while the exchange's
+     * work runs on it.
+     */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     WebFilter arrivals() {
       return (exchange, chain) -> {
-        if (exchange.getRequest().getPath().value().equals("/whoami")) {
-          arrivalThreads.add(Thread.currentThread().getName());
+        String path = exchange.getRequest().getPath().value();
+        if (path.equals("/whoami")) {
           arrived.incrementAndGet();
         }
-        return chain.filter(exchange);
+        arrivalThreads.add(Thread.currentThread().getName());
+        if (path.equals(BLOCKING_CONTROL)) {
+          exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
+          return whileServing(
+              Mono.<Void>fromRunnable(ReactiveNonBlockingTest::sleepBriefly)
+                  .then(exchange.getResponse().setComplete()));
+        }
+        return whileServing(chain.filter(exchange));
       };
     }
 
