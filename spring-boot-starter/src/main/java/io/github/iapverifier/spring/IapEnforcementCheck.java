@@ -1,7 +1,11 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.servlet.IapFilter;
+import jakarta.servlet.DispatcherType;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -61,9 +65,13 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
 
   /** What leaves requests unverified or unseen by the app's security rules, or null. */
   private String problem() {
-    boolean filter = !filters().isEmpty();
+    Map<String, String> gaps = filterGaps();
+    boolean filter = gaps.containsValue("");
     if (!ClassUtils.isPresent(CHAIN, context.getClassLoader()) || !Chains.any(context)) {
-      return filter ? null : NOTHING_ENFORCES;
+      if (filter) {
+        return null;
+      }
+      return gaps.isEmpty() ? NOTHING_ENFORCES : partial(gaps);
     }
     boolean backstop = context.containsBean(IapWebSecurityAutoConfiguration.BACKSTOP_REGISTRATION);
     if (Chains.enforcing(context).isEmpty()) {
@@ -79,16 +87,62 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
             + " requests that no chain applying IapConfigurer.iap() serves would not be verified.";
   }
 
-  /** The names of the beans that register an {@link IapFilter}. */
-  private List<String> filters() {
-    List<String> names = new ArrayList<>(List.of(context.getBeanNamesForType(IapFilter.class)));
-    for (Map.Entry<String, FilterRegistrationBean> registration :
+  private static String partial(Map<String, String> gaps) {
+    StringBuilder problem = new StringBuilder();
+    gaps.forEach(
+        (name, gap) ->
+            problem.append("The IapFilter of '").append(name).append("' ").append(gap).append(". "));
+    return problem
+        .append("Requests it is not mapped to would not be verified, and error or async dispatches")
+        .append(" it does not see would show a client's identity headers: map it to /* and every")
+        .append(" dispatcher type (registration.setDispatcherTypes(EnumSet.allOf(")
+        .append("DispatcherType.class)) and registration.setAsyncSupported(true)).")
+        .toString();
+  }
+
+  /**
+   * Each bean that registers an {@link IapFilter}, with what its mapping leaves out ("" when it sees
+   * every dispatch of every request).
+   */
+  private Map<String, String> filterGaps() {
+    Map<String, String> gaps = new LinkedHashMap<>();
+    List<Object> registered = new ArrayList<>();
+    for (Map.Entry<String, FilterRegistrationBean> entry :
         context.getBeansOfType(FilterRegistrationBean.class).entrySet()) {
-      if (registration.getValue().getFilter() instanceof IapFilter) {
-        names.add(registration.getKey());
+      FilterRegistrationBean<?> registration = entry.getValue();
+      if (registration.getFilter() instanceof IapFilter) {
+        registered.add(registration.getFilter());
+        gaps.put(entry.getKey(), gap(registration));
       }
     }
-    return names;
+    context
+        .getBeansOfType(IapFilter.class)
+        .forEach(
+            (name, filter) -> {
+              if (!registered.contains(filter)) {
+                // Spring Boot registers a plain Filter bean for REQUEST dispatches only.
+                gaps.put(name, "is a bean Spring Boot maps to REQUEST dispatches only");
+              }
+            });
+    return gaps;
+  }
+
+  private static String gap(FilterRegistrationBean<?> registration) {
+    if (!registration.isEnabled()) {
+      return "is disabled";
+    }
+    Collection<String> paths = registration.getUrlPatterns();
+    Collection<String> servlets = registration.getServletNames();
+    if (!servlets.isEmpty() || !(paths.isEmpty() || paths.contains("/*"))) {
+      List<String> mapping = new ArrayList<>(paths);
+      servlets.forEach(servlet -> mapping.add("servlet " + servlet));
+      return "is mapped to " + String.join(", ", mapping) + " only";
+    }
+    EnumSet<DispatcherType> types = registration.determineDispatcherTypes();
+    if (!types.containsAll(EnumSet.allOf(DispatcherType.class))) {
+      return "sees " + types + " dispatches only";
+    }
+    return registration.isAsyncSupported() ? "" : "does not support async requests";
   }
 
   /** Loaded only with Spring Security on the class path. */
