@@ -1,7 +1,11 @@
 package io.github.iapverifier.spring;
 
 import io.github.iapverifier.servlet.IapFilter;
+import jakarta.servlet.DispatcherType;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -12,12 +16,13 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
- * Refuses to start a servlet web app that would serve requests with no IAP enforcement registered:
- * no {@link IapFilter} (as a bean or in a {@code FilterRegistrationBean}) and no {@code
- * SecurityFilterChain} applying {@link IapConfigurer}. This happens when an app defines a chain of
- * its own and forgets the configurer, or excludes the starter's web auto-configuration. Each chain
- * that does not apply the configurer is named in a warning, since the requests it serves are not
- * verified. {@code iap.require-enforcement=false} turns the refusal into a warning.
+ * Refuses to start a servlet web app whose IAP enforcement is missing or unseen: no {@link
+ * IapFilter} (as a bean or in a {@code FilterRegistrationBean}) and no Spring Security; {@code
+ * SecurityFilterChain}s none of which applies {@link IapConfigurer} (an app that defines a chain of
+ * its own and forgets the configurer: its rules would never see an IAP identity); or the starter's
+ * web auto-configuration excluded, so that nothing verifies the requests no IAP chain serves. Each
+ * chain that does not apply the configurer is named in a warning. {@code
+ * iap.require-enforcement=false} turns the refusal into a warning.
  *
  * <p>Runs once, after all singletons exist and before the web server accepts requests.
  */
@@ -27,6 +32,11 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
 
   private static final String CHAIN = "org.springframework.security.web.SecurityFilterChain";
 
+  private static final String NOTHING_ENFORCES =
+      "No IAP enforcement is registered: no IapFilter and no SecurityFilterChain applying"
+          + " IapConfigurer.iap(), so this app would serve every request without verifying IAP's"
+          + " assertion.";
+
   private final ApplicationContext context;
 
   IapEnforcementCheck(ApplicationContext context) {
@@ -35,18 +45,11 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
 
   @Override
   public void afterSingletonsInstantiated() {
-    List<String> enforcing = new ArrayList<>(filters());
-    if (ClassUtils.isPresent(CHAIN, context.getClassLoader())) {
-      enforcing.addAll(Chains.enforcing(context));
-    }
-    if (!enforcing.isEmpty()) {
+    String problem = problem();
+    if (problem == null) {
       return;
     }
     IapProperties properties = context.getBeanProvider(IapProperties.class).getIfAvailable();
-    String problem =
-        "No IAP enforcement is registered: no IapFilter and no SecurityFilterChain applying"
-            + " IapConfigurer.iap(), so this app would serve every request without verifying IAP's"
-            + " assertion.";
     String action =
         "With a SecurityFilterChain of your own, apply the configurer to it:"
             + " http.with(IapConfigurer.iap(), Customizer.withDefaults()). Without Spring"
@@ -60,20 +63,96 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
     throw new IapConfigurationException(problem, action, null);
   }
 
-  /** The names of the beans that register an {@link IapFilter}. */
-  private List<String> filters() {
-    List<String> names = new ArrayList<>(List.of(context.getBeanNamesForType(IapFilter.class)));
-    for (Map.Entry<String, FilterRegistrationBean> registration :
+  /** What leaves requests unverified or unseen by the app's security rules, or null. */
+  private String problem() {
+    Map<String, String> gaps = filterGaps();
+    boolean filter = gaps.containsValue("");
+    if (!ClassUtils.isPresent(CHAIN, context.getClassLoader()) || !Chains.any(context)) {
+      if (filter) {
+        return null;
+      }
+      return gaps.isEmpty() ? NOTHING_ENFORCES : partial(gaps);
+    }
+    boolean backstop = context.containsBean(IapWebSecurityAutoConfiguration.BACKSTOP_REGISTRATION);
+    if (Chains.enforcing(context).isEmpty()) {
+      return filter || backstop
+          ? "No SecurityFilterChain applies IapConfigurer.iap(): Spring Security's rules never see"
+              + " an IAP identity, and requests without a valid assertion are answered 401 on"
+              + " every path but iap.excluded-paths, whatever the chains permit."
+          : NOTHING_ENFORCES;
+    }
+    return filter || backstop
+        ? null
+        : "IAP's backstop filter is not registered (IapWebSecurityAutoConfiguration excluded?):"
+            + " requests that no chain applying IapConfigurer.iap() serves would not be verified.";
+  }
+
+  private static String partial(Map<String, String> gaps) {
+    StringBuilder problem = new StringBuilder();
+    gaps.forEach(
+        (name, gap) ->
+            problem.append("The IapFilter of '").append(name).append("' ").append(gap).append(". "));
+    return problem
+        .append("Requests it is not mapped to would not be verified, and error or async dispatches")
+        .append(" it does not see would show a client's identity headers: map it to /* and every")
+        .append(" dispatcher type (registration.setDispatcherTypes(EnumSet.allOf(")
+        .append("DispatcherType.class)) and registration.setAsyncSupported(true)).")
+        .toString();
+  }
+
+  /**
+   * Each bean that registers an {@link IapFilter}, with what its mapping leaves out ("" when it sees
+   * every dispatch of every request).
+   */
+  private Map<String, String> filterGaps() {
+    Map<String, String> gaps = new LinkedHashMap<>();
+    List<Object> registered = new ArrayList<>();
+    for (Map.Entry<String, FilterRegistrationBean> entry :
         context.getBeansOfType(FilterRegistrationBean.class).entrySet()) {
-      if (registration.getValue().getFilter() instanceof IapFilter) {
-        names.add(registration.getKey());
+      FilterRegistrationBean<?> registration = entry.getValue();
+      if (registration.getFilter() instanceof IapFilter) {
+        registered.add(registration.getFilter());
+        gaps.put(entry.getKey(), gap(registration));
       }
     }
-    return names;
+    context
+        .getBeansOfType(IapFilter.class)
+        .forEach(
+            (name, filter) -> {
+              if (!registered.contains(filter)) {
+                // Spring Boot registers a plain Filter bean for REQUEST dispatches only.
+                gaps.put(name, "is a bean Spring Boot maps to REQUEST dispatches only");
+              }
+            });
+    return gaps;
+  }
+
+  private static String gap(FilterRegistrationBean<?> registration) {
+    if (!registration.isEnabled()) {
+      return "is disabled";
+    }
+    Collection<String> paths = registration.getUrlPatterns();
+    Collection<String> servlets = registration.getServletNames();
+    if (!servlets.isEmpty() || !(paths.isEmpty() || paths.contains("/*"))) {
+      List<String> mapping = new ArrayList<>(paths);
+      servlets.forEach(servlet -> mapping.add("servlet " + servlet));
+      return "is mapped to " + String.join(", ", mapping) + " only";
+    }
+    EnumSet<DispatcherType> types = registration.determineDispatcherTypes();
+    if (!types.containsAll(EnumSet.allOf(DispatcherType.class))) {
+      return "sees " + types + " dispatches only";
+    }
+    return registration.isAsyncSupported() ? "" : "does not support async requests";
   }
 
   /** Loaded only with Spring Security on the class path. */
   private static final class Chains {
+
+    static boolean any(ApplicationContext context) {
+      return context.getBeanNamesForType(org.springframework.security.web.SecurityFilterChain.class)
+              .length
+          > 0;
+    }
 
     static List<String> enforcing(ApplicationContext context) {
       List<String> enforcing = new ArrayList<>();
@@ -87,8 +166,10 @@ final class IapEnforcementCheck implements SmartInitializingSingleton {
                 } else {
                   log.warn(
                       "SecurityFilterChain '{}' does not apply IapConfigurer.iap(): the requests it"
-                          + " serves{} are not verified by IAP. Apply it with"
-                          + " http.with(IapConfigurer.iap(), Customizer.withDefaults()).",
+                          + " serves{} need a valid IAP assertion (IAP's backstop filter verifies"
+                          + " them), but its rules see them as anonymous. Apply it with"
+                          + " http.with(IapConfigurer.iap(), Customizer.withDefaults()), or list"
+                          + " paths that need no assertion in iap.excluded-paths.",
                       name,
                       describe(chain));
                 }

@@ -84,8 +84,9 @@ public class IapProperties {
   private Map<Reason, Level> rejectionLogLevel = new LinkedHashMap<>();
 
   /**
-   * Whether start-up fails when the app would serve requests without IAP enforcement (no IapFilter
-   * registered, no SecurityFilterChain applying IapConfigurer); false only logs a warning.
+   * Whether start-up fails when IAP enforcement is missing or partial (no IapFilter registered, or
+   * one not mapped to every path and dispatcher type; no SecurityFilterChain applying
+   * IapConfigurer); false only logs a warning.
    */
   private boolean requireEnforcement = true;
 

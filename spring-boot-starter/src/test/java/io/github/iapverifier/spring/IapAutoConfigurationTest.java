@@ -251,7 +251,7 @@ class IapAutoConfigurationTest {
   static class OwnFilter {
     @Bean
     FilterRegistrationBean<IapFilter> ownIapFilter(IapVerifier verifier) {
-      return new FilterRegistrationBean<>(new IapFilter(verifier));
+      return IapServletFilterAutoConfiguration.registration(new IapFilter(verifier));
     }
   }
 

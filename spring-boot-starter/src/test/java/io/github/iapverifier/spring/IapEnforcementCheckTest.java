@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.servlet.IapFilter;
 import io.github.iapverifier.test.FakeIap;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.EnumSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +67,8 @@ class IapEnforcementCheckTest {
               FailureAnalysis analysis =
                   new IapConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
               assertThat(analysis.getDescription())
-                  .startsWith("No IAP enforcement is registered")
-                  .contains("IapConfigurer.iap()");
+                  .startsWith("No SecurityFilterChain applies IapConfigurer.iap()")
+                  .contains("rules never see an IAP identity");
               assertThat(analysis.getAction())
                   .contains("http.with(IapConfigurer.iap(), Customizer.withDefaults())")
                   .contains("iap.require-enforcement=false");
@@ -84,7 +86,7 @@ class IapEnforcementCheckTest {
         .run(context -> assertThat(context).hasNotFailed());
     assertThat(output)
         .contains("SecurityFilterChain 'webhooks' does not apply IapConfigurer.iap()")
-        .contains("No IAP enforcement is registered")
+        .contains("No SecurityFilterChain applies IapConfigurer.iap()")
         .contains("(iap.require-enforcement=false)");
   }
 
@@ -97,6 +99,46 @@ class IapEnforcementCheckTest {
         .contains("SecurityFilterChain 'webhooks' does not apply IapConfigurer.iap()")
         .doesNotContain("SecurityFilterChain 'app' does not apply")
         .doesNotContain("No IAP enforcement is registered");
+  }
+
+  @Test
+  void contextWhenSecurityAutoConfigurationLeftOutThenRefusesToStartForWantOfTheBackstop() {
+    // An IAP chain alone would leave the paths outside it unverified.
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withUserConfiguration(IapChain.class)
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(
+                      new IapConfigurationFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
+                  .startsWith("IAP's backstop filter is not registered");
+            });
+  }
+
+  @Test
+  void contextWhenChainsThenBackstopRegisteredAfterSpringSecurityOnEveryDispatch() {
+    runner
+        .withUserConfiguration(WebhookChainOnly.class, IapChain.class)
+        .withPropertyValues("spring.security.filter.order=-50")
+        .run(
+            context -> {
+              FilterRegistrationBean<?> backstop =
+                  context.getBean(
+                      IapWebSecurityAutoConfiguration.BACKSTOP_REGISTRATION,
+                      FilterRegistrationBean.class);
+              assertThat(backstop.getFilter()).isInstanceOf(IapChainBackstopFilter.class);
+              assertThat(backstop.getOrder()).isEqualTo(-49);
+              assertThat(backstop.getUrlPatterns()).containsExactly("/*");
+              assertThat(backstop.isAsyncSupported()).isTrue();
+              assertThat(backstop)
+                  .extracting("dispatcherTypes")
+                  .isEqualTo(java.util.EnumSet.allOf(jakarta.servlet.DispatcherType.class));
+            });
   }
 
   @Test
@@ -132,8 +174,92 @@ class IapEnforcementCheckTest {
   static class OwnFilter {
     @Bean
     FilterRegistrationBean<IapFilter> mine(io.github.iapverifier.IapVerifier verifier) {
+      FilterRegistrationBean<IapFilter> registration =
+          new FilterRegistrationBean<>(new IapFilter(verifier));
+      registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+      registration.setAsyncSupported(true);
+      return registration;
+    }
+  }
+
+  /** As a user would write it first: Spring Boot's defaults map it to REQUEST dispatches only. */
+  @Configuration(proxyBeanMethods = false)
+  static class OwnFilterForRequestsOnly {
+    @Bean
+    FilterRegistrationBean<IapFilter> mine(io.github.iapverifier.IapVerifier verifier) {
       return new FilterRegistrationBean<>(new IapFilter(verifier));
     }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnFilterForApiOnly {
+    @Bean
+    FilterRegistrationBean<IapFilter> mine(io.github.iapverifier.IapVerifier verifier) {
+      FilterRegistrationBean<IapFilter> registration =
+          new FilterRegistrationBean<>(new IapFilter(verifier));
+      registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+      registration.setAsyncSupported(true);
+      registration.addUrlPatterns("/api/*");
+      return registration;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnFilterBean {
+    @Bean
+    IapFilter mine(io.github.iapverifier.IapVerifier verifier) {
+      return new IapFilter(verifier);
+    }
+  }
+
+  private void assertRefusedWithoutSecurity(Class<?> app, String gap) {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .withUserConfiguration(app)
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(
+                      new IapConfigurationFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
+                  .startsWith("The IapFilter of 'mine' " + gap)
+                  .contains("map it to /* and every dispatcher type");
+            });
+  }
+
+  @Test
+  void contextWhenOwnFilterSeesRequestDispatchesOnlyThenRefusesToStart() {
+    // An error page would see the raw request, a client's identity headers included.
+    assertRefusedWithoutSecurity(OwnFilterForRequestsOnly.class, "sees [REQUEST] dispatches only");
+  }
+
+  @Test
+  void contextWhenOwnFilterMappedToSomePathsThenRefusesToStart() {
+    assertRefusedWithoutSecurity(OwnFilterForApiOnly.class, "is mapped to /api/* only");
+  }
+
+  @Test
+  void contextWhenOwnFilterIsAPlainBeanThenRefusesToStart() {
+    assertRefusedWithoutSecurity(
+        OwnFilterBean.class, "is a bean Spring Boot maps to REQUEST dispatches only");
+  }
+
+  @Test
+  void contextWhenOwnPartialFilterAndOptedOutThenStartsWithWarning(CapturedOutput output) {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .withUserConfiguration(OwnFilterForApiOnly.class)
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE,
+            "iap.jwks-uri=" + iap.jwksUri(),
+            "iap.require-enforcement=false")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output).contains("The IapFilter of 'mine' is mapped to /api/* only");
   }
 
   @Configuration(proxyBeanMethods = false)
