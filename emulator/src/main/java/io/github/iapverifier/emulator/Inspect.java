@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -63,6 +64,9 @@ final class Inspect {
 
   /** Longer than any assertion the verifier accepts: the shape check reports the length. */
   private static final int MAX_STDIN_BYTES = 4 * IapVerifier.MAX_LENGTH;
+
+  /** How long the one key fetch may take. */
+  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
 
   private Inspect() {}
 
@@ -127,6 +131,10 @@ final class Inspect {
               ? IapKeySource.fromJwks(Files.readString(keysFile))
               : RemoteKeySource.builder()
                   .jwksUri(jwksUri != null ? jwksUri : URI.create(RemoteKeySource.DEFAULT_JWKS_URI))
+                  // One fetch, by a person waiting for the answer: a cold JVM on a busy machine
+                  // can take longer than a server's 2 s budget, which would be a false FAIL.
+                  .connectTimeout(FETCH_TIMEOUT)
+                  .requestTimeout(FETCH_TIMEOUT)
                   .build();
     } catch (IOException e) {
       return usage(err, "cannot read keys file '" + keysFile + "': " + e);

@@ -71,6 +71,7 @@ public final class IapAuthenticationFilter implements Filter {
         response,
         false,
         (request, decision) -> {
+          IapChainBackstopFilter.markHandled(request, pipeline);
           if (decision.outcome() == IapDecision.Outcome.VERIFIED) {
             authenticate(request, response, decision.identity());
           }

@@ -39,9 +39,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * and {@link IapAuthoritiesMapper} (else the standard mapping of {@code iap.authorities}); the
  * methods below override them.
  *
- * <p>Every chain of an app needs it, or IAP is not checked on the requests that chain serves: the
- * starter refuses to start when no chain applies it, and warns about each chain that does not (see
- * {@code iap.require-enforcement}).
+ * <p>Every chain of an app needs it, or the chain's rules see its requests as anonymous: the starter
+ * refuses to start when no chain applies it, and warns about each chain that does not (see {@code
+ * iap.require-enforcement}). Requests that no chain applying it serves are still verified, by a
+ * backstop filter after Spring Security's: a valid assertion or the IAP 401, outside {@code
+ * iap.excluded-paths}.
  *
  * <p>Not thread-safe; used while a chain is being built.
  */

@@ -12,7 +12,9 @@ import org.springframework.beans.factory.HierarchicalBeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
@@ -23,7 +25,7 @@ import org.springframework.core.Ordered;
  * management.server.port}): the main context's {@link IapFilter}s are registered in the management
  * child context's servlet context too, on every path and dispatcher type. (With Spring Security,
  * Spring Boot already registers the main context's security filter chain there, IAP's filter with
- * it.) Registered in {@code META-INF/spring/...ManagementContextConfiguration.imports}.
+ * it, and the main context's {@link IapChainBackstopFilter} is registered after it.) Registered in {@code META-INF/spring/...ManagementContextConfiguration.imports}.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -50,6 +52,20 @@ final class IapManagementChildContextConfiguration {
       }
     }
     return new Initializer(filters);
+  }
+
+  /**
+   * The main context's backstop behind Spring Security's chain, which Spring Boot registers here
+   * too, in the same order.
+   */
+  @Bean
+  @ConditionalOnBean(
+      name = IapWebSecurityAutoConfiguration.BACKSTOP_REGISTRATION,
+      search = SearchStrategy.ANCESTORS)
+  FilterRegistrationBean<?> iapChainBackstopRegistration(HierarchicalBeanFactory beanFactory) {
+    return beanFactory
+        .getParentBeanFactory()
+        .getBean(IapWebSecurityAutoConfiguration.BACKSTOP_REGISTRATION, FilterRegistrationBean.class);
   }
 
   /** Registers the filters first, as in the main context. */

@@ -3,6 +3,7 @@ package io.github.iapverifier.spring;
 import io.github.iapverifier.servlet.IapFilter;
 import io.github.iapverifier.web.IapRequestPipeline;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -62,8 +63,8 @@ public final class IapServletFilterAutoConfiguration {
    * Maps the filter to every path and every dispatcher type: an error page or an async completion
    * must see the verified identity, and never a client's legacy header.
    */
-  static FilterRegistrationBean<IapFilter> registration(IapFilter filter) {
-    FilterRegistrationBean<IapFilter> registration = new FilterRegistrationBean<>(filter);
+  static <F extends Filter> FilterRegistrationBean<F> registration(F filter) {
+    FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
     registration.setName("iapFilter");
     registration.setOrder(FILTER_ORDER);
     registration.addUrlPatterns("/*");

@@ -1,5 +1,6 @@
 package io.github.iapverifier.spring;
 
+import io.github.iapverifier.servlet.IapServletPipeline;
 import io.github.iapverifier.web.IapRequestPipeline;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -8,7 +9,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderNotFoundException;
@@ -23,7 +26,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * Auto-configuration of IAP authentication in Spring Security (servlet stack): the {@link
  * IapAuthoritiesMapper} bean and, when the app defines no {@link SecurityFilterChain}, a default
  * chain that requires IAP authentication on every path but {@code iap.excluded-paths}. Apps with
- * their own chain apply {@link IapConfigurer#iap()} to it. Applies when both {@code
+ * their own chain apply {@link IapConfigurer#iap()} to it. Requests that no chain applying it
+ * handles (paths outside every chain's {@code securityMatcher}, chains without it) are verified by
+ * a backstop filter after Spring Security's, as behind the plain filter. Applies when both {@code
  * spring-security-web} and {@code spring-security-config} are present; otherwise {@link
  * IapServletFilterAutoConfiguration} does.
  *
@@ -52,6 +57,9 @@ import org.springframework.security.web.SecurityFilterChain;
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class})
 @ConditionalOnBean(IapRequestPipeline.class)
 public final class IapWebSecurityAutoConfiguration {
+
+  /** The name of the backstop's registration, also registered in a management child context. */
+  static final String BACKSTOP_REGISTRATION = "iapChainBackstopRegistration";
 
   @Configuration(proxyBeanMethods = false)
   static class AuthoritiesConfiguration {
@@ -83,6 +91,28 @@ public final class IapWebSecurityAutoConfiguration {
           sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
       http.with(iap, Customizer.withDefaults());
       return http.build();
+    }
+  }
+
+  /** Applies with the default chain and with an app's own chains alike. */
+  @Configuration(proxyBeanMethods = false)
+  static class BackstopConfiguration {
+
+    /**
+     * Right after Spring Security's filter (order {@code spring.security.filter.order}, -100 by
+     * default), on every path and dispatcher type, so that it sees which requests an IAP chain has
+     * handled. Were it moved ahead, it would still fail closed: it then verifies every request.
+     */
+    @Bean(BACKSTOP_REGISTRATION)
+    FilterRegistrationBean<IapChainBackstopFilter> iapChainBackstopRegistration(
+        IapRequestPipeline pipeline, Environment environment) {
+      FilterRegistrationBean<IapChainBackstopFilter> registration =
+          IapServletFilterAutoConfiguration.registration(
+              new IapChainBackstopFilter(new IapServletPipeline(pipeline)));
+      registration.setName("iapChainBackstopFilter");
+      registration.setOrder(
+          environment.getProperty("spring.security.filter.order", Integer.class, -100) + 1);
+      return registration;
     }
   }
 

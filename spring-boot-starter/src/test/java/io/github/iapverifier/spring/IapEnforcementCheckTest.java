@@ -65,8 +65,8 @@ class IapEnforcementCheckTest {
               FailureAnalysis analysis =
                   new IapConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
               assertThat(analysis.getDescription())
-                  .startsWith("No IAP enforcement is registered")
-                  .contains("IapConfigurer.iap()");
+                  .startsWith("No SecurityFilterChain applies IapConfigurer.iap()")
+                  .contains("rules never see an IAP identity");
               assertThat(analysis.getAction())
                   .contains("http.with(IapConfigurer.iap(), Customizer.withDefaults())")
                   .contains("iap.require-enforcement=false");
@@ -84,7 +84,7 @@ class IapEnforcementCheckTest {
         .run(context -> assertThat(context).hasNotFailed());
     assertThat(output)
         .contains("SecurityFilterChain 'webhooks' does not apply IapConfigurer.iap()")
-        .contains("No IAP enforcement is registered")
+        .contains("No SecurityFilterChain applies IapConfigurer.iap()")
         .contains("(iap.require-enforcement=false)");
   }
 
@@ -97,6 +97,46 @@ class IapEnforcementCheckTest {
         .contains("SecurityFilterChain 'webhooks' does not apply IapConfigurer.iap()")
         .doesNotContain("SecurityFilterChain 'app' does not apply")
         .doesNotContain("No IAP enforcement is registered");
+  }
+
+  @Test
+  void contextWhenSecurityAutoConfigurationLeftOutThenRefusesToStartForWantOfTheBackstop() {
+    // An IAP chain alone would leave the paths outside it unverified.
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withUserConfiguration(IapChain.class)
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(
+                      new IapConfigurationFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
+                  .startsWith("IAP's backstop filter is not registered");
+            });
+  }
+
+  @Test
+  void contextWhenChainsThenBackstopRegisteredAfterSpringSecurityOnEveryDispatch() {
+    runner
+        .withUserConfiguration(WebhookChainOnly.class, IapChain.class)
+        .withPropertyValues("spring.security.filter.order=-50")
+        .run(
+            context -> {
+              FilterRegistrationBean<?> backstop =
+                  context.getBean(
+                      IapWebSecurityAutoConfiguration.BACKSTOP_REGISTRATION,
+                      FilterRegistrationBean.class);
+              assertThat(backstop.getFilter()).isInstanceOf(IapChainBackstopFilter.class);
+              assertThat(backstop.getOrder()).isEqualTo(-49);
+              assertThat(backstop.getUrlPatterns()).containsExactly("/*");
+              assertThat(backstop.isAsyncSupported()).isTrue();
+              assertThat(backstop)
+                  .extracting("dispatcherTypes")
+                  .isEqualTo(java.util.EnumSet.allOf(jakarta.servlet.DispatcherType.class));
+            });
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iapverifier.spring.plain.PlainServletApplication;
 import io.github.iapverifier.spring.quickstart.QuickStartApplication;
+import io.github.iapverifier.spring.scopedchain.ScopedChainApplication;
 import io.github.iapverifier.test.FakeIap;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +81,14 @@ class ManagementPortTest {
   void managementPortWhenSpringSecurityThenVerifiedThere() {
     try (ConfigurableApplicationContext app =
         start(QuickStartApplication.class, ManagementPortTest.class.getClassLoader())) {
+      assertProtected(app);
+    }
+  }
+
+  @Test
+  void managementPortWhenChainsCoverOnlyPartOfTheAppThenVerifiedThereByTheBackstop() {
+    try (ConfigurableApplicationContext app =
+        start(ScopedChainApplication.class, ManagementPortTest.class.getClassLoader())) {
       assertProtected(app);
     }
   }
