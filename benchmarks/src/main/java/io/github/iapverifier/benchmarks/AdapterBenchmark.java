@@ -40,13 +40,14 @@ import reactor.core.scheduler.Schedulers;
  *   <li>Servlet: {@link #servletFilter} ({@code IapFilter}, pass-through chain), {@link
  *       #iapSecurityChain} (the starter's default Spring Security chain), {@link
  *       #resourceServerChain} (spring-cloud-gcp's set-up: Spring Security's resource server).
-  *   <li>Reactive: {@link #webFilter} (the starter's {@code IapWebFilter} as auto-configured: it
+ *   <li>Reactive: {@link #webFilter} (the starter's {@code IapWebFilter} as auto-configured: it
  *       verifies on the calling thread when the key is held, as here, and hops to Reactor's
  *       bounded-elastic scheduler only for a lookup that may fetch keys), {@link #webFilterInline}
  *       (the same filter built with {@code Schedulers.immediate()}, so it never hops: the control
- *       that the as-shipped figure holds no hop), {@link #reactiveSecurityChain} ({@code IapWebFilter} + the starter's default {@code
- *       SecurityWebFilterChain}), {@link #reactiveResourceServerChain} (Spring Security's reactive
- *       resource server reading the IAP header).
+ *       that the as-shipped figure holds no hop), {@link #reactiveSecurityChain} ({@code
+ *       IapWebFilter} + the starter's default {@code SecurityWebFilterChain}), {@link
+ *       #reactiveResourceServerChain} (Spring Security's reactive resource server reading the IAP
+ *       header).
  * </ul>
  *
  * <p>{@code assertion} selects what the client sends; each thread walks a pool of 1,024 {@code
