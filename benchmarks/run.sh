@@ -45,8 +45,13 @@ pick_java() { # first existing java among the arguments
 JDK17="${JDK17:-$(pick_java /usr/lib/jvm/java-17-openjdk-amd64/bin/java "$(command -v java || true)")}"
 JDK25="${JDK25:-$(pick_java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/java-25-openjdk-amd64/bin/java || true)}"
 
-# Build when the jar is missing or older than any source of core or benchmarks.
-if $rebuild || [ ! -f "$jar" ] || [ -n "$(find "$root/core/src/main" "$here/src/main" "$here/pom.xml" "$root/core/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
+# Build when the jar is missing or older than any source or pom of the modules it bundles (the
+# adapter benchmarks time web, the servlet filter and the starter too, not only core).
+bundled=()
+for m in core web servlet-filter spring-boot-starter benchmarks; do
+  bundled+=("$root/$m/src/main" "$root/$m/pom.xml")
+done
+if $rebuild || [ ! -f "$jar" ] || [ -n "$(find "${bundled[@]}" "$root/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]; then
   echo "== building $jar"
   (cd "$root" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
 fi

@@ -112,8 +112,8 @@ def dur(ns):
 kinds = ["repeated", "neverSeen", "garbage", "wrongAudience", "expired"]
 adapters = [("servletFilter", "IapFilter alone"), ("iapSecurityChain", "starter's Spring Security chain"),
             ("resourceServerChain", "resource-server chain (spring-cloud-gcp)"),
-            ("webFilter", "reactive IapWebFilter (bounded-elastic, as shipped)"),
-            ("webFilterInline", "reactive IapWebFilter verifying inline"),
+            ("webFilter", "reactive IapWebFilter, as shipped (inline when the key is held)"),
+            ("webFilterInline", "reactive IapWebFilter, Schedulers.immediate() (never hops)"),
             ("reactiveSecurityChain", "starter's reactive Security chain"),
             ("reactiveResourceServerChain", "reactive resource server")]
 chains = [("iapSecurityChain", "resourceServerChain", "servlet"),

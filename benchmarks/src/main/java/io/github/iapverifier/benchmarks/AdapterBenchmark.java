@@ -40,12 +40,14 @@ import reactor.core.scheduler.Schedulers;
  *   <li>Servlet: {@link #servletFilter} ({@code IapFilter}, pass-through chain), {@link
  *       #iapSecurityChain} (the starter's default Spring Security chain), {@link
  *       #resourceServerChain} (spring-cloud-gcp's set-up: Spring Security's resource server).
- *   <li>Reactive: {@link #webFilter} (the starter's {@code IapWebFilter} as auto-configured,
- *       verifying on Reactor's bounded-elastic scheduler), {@link #webFilterInline} (the same
- *       filter verifying on the calling thread: its own work without the thread hop), {@link
- *       #reactiveSecurityChain} ({@code IapWebFilter} + the starter's default {@code
- *       SecurityWebFilterChain}), {@link #reactiveResourceServerChain} (Spring Security's reactive
- *       resource server reading the IAP header).
+ *   <li>Reactive: {@link #webFilter} (the starter's {@code IapWebFilter} as auto-configured: it
+ *       verifies on the calling thread when the key is held, as here, and hops to Reactor's
+ *       bounded-elastic scheduler only for a lookup that may fetch keys), {@link #webFilterInline}
+ *       (the same filter built with {@code Schedulers.immediate()}, so it never hops: the control
+ *       that the as-shipped figure holds no hop), {@link #reactiveSecurityChain} ({@code
+ *       IapWebFilter} + the starter's default {@code SecurityWebFilterChain}), {@link
+ *       #reactiveResourceServerChain} (Spring Security's reactive resource server reading the IAP
+ *       header).
  * </ul>
  *
  * <p>{@code assertion} selects what the client sends; each thread walks a pool of 1,024 {@code
@@ -143,11 +145,25 @@ public class AdapterBenchmark {
    * outcome.
    */
   void check(String name, Edge adapter) throws Exception {
+    check(name, adapter, false);
+  }
+
+  /**
+   * As {@link #check(String, Edge)}, and with {@code onCallingThread} also fails unless a valid
+   * request reached the app on the thread that sent it: the reactive IAP filter, whose key is
+   * held, must verify inline, or the figure would hold a hop to another thread.
+   */
+  void check(String name, Edge adapter, boolean onCallingThread) throws Exception {
     PerThread t = new PerThread();
     for (int i : new int[] {0, POOL / 2}) {
       Object response = adapter.send(pool[i], t.app);
       int status = Adapters.status(response);
+      Thread appThread = t.app.thread;
       Principal principal = t.app.take();
+      if (onCallingThread && accepted() && appThread != Thread.currentThread()) {
+        throw new IllegalStateException(
+            name + " reached the app on " + appThread + ", not on the calling thread");
+      }
       boolean ok =
           accepted()
               ? status == 200 && principal != null && t.app.calls() == 1
@@ -200,11 +216,16 @@ public class AdapterBenchmark {
 
     abstract Edge edge(ConfigurableApplicationContext context);
 
+    /** Whether valid requests must reach the app on the calling thread (IAP's reactive filter). */
+    boolean inline() {
+      return false;
+    }
+
     @Setup(Level.Trial)
     public void setUp(AdapterBenchmark b) throws Exception {
       context = start(b);
       edge = edge(context);
-      b.check(getClass().getSimpleName(), edge);
+      b.check(getClass().getSimpleName(), edge, inline());
     }
 
     @TearDown(Level.Trial)
@@ -245,6 +266,11 @@ public class AdapterBenchmark {
   @State(Scope.Benchmark)
   public static class WebFilter extends InContext {
     @Override
+    boolean inline() {
+      return true;
+    }
+
+    @Override
     ConfigurableApplicationContext start(AdapterBenchmark b) {
       return Adapters.reactiveContext(b.iapVerifier(), false);
     }
@@ -255,7 +281,7 @@ public class AdapterBenchmark {
     }
   }
 
-  /** The same filter verifying on the calling thread instead of the bounded-elastic scheduler. */
+  /** The same filter built with {@code Schedulers.immediate()}: it never leaves the thread. */
   @State(Scope.Benchmark)
   public static class WebFilterInline extends WebFilter {
     @Override
@@ -271,6 +297,11 @@ public class AdapterBenchmark {
   /** {@code IapWebFilter} and the starter's default {@code SecurityWebFilterChain}. */
   @State(Scope.Benchmark)
   public static class ReactiveSecurityChain extends InContext {
+    @Override
+    boolean inline() {
+      return true;
+    }
+
     @Override
     ConfigurableApplicationContext start(AdapterBenchmark b) {
       return Adapters.reactiveContext(b.iapVerifier(), true);

@@ -85,7 +85,7 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>{@link #reactiveContext} without Spring Security: the starter's {@code IapWebFilter} as
- *       auto-configured, so it verifies on Reactor's bounded-elastic scheduler;
+ *       auto-configured: with the key held (a fixed JWKS here) it verifies on the calling thread;
  *   <li>{@link #reactiveContext} with Spring Security: the same filter plus the starter's default
  *       {@code SecurityWebFilterChain};
  *   <li>{@link #reactiveResourceServerContext}: Spring Security's reactive resource server, with a
@@ -363,11 +363,14 @@ public final class Adapters {
         exchange -> {
           App app = exchange.getRequiredAttribute(APP_ATTRIBUTE);
           app.calls++;
+          app.thread = Thread.currentThread();
           return exchange.getPrincipal().doOnNext(p -> app.principal = p).then();
         };
 
     Principal principal;
     int calls;
+    /** The thread the reactive app last ran on; null for the servlet app. */
+    Thread thread;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response) {

@@ -24,8 +24,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 /**
  * A cross-check of the JMH figures that holds on a busy machine: the CPU time the calling thread
  * spends per operation ({@link ThreadMXBean#getCurrentThreadCpuTime()}), plus that of Reactor's
- * bounded-elastic threads (to which the reactive filter hands each verification), which other
- * processes competing for the cores do not inflate the way they inflate wall-clock time. The same
+ * bounded-elastic threads (where the reactive filter verifies when a key may have to be fetched;
+ * with the key held, as in these cases, it verifies inline), which other processes competing for
+ * the cores do not inflate the way they inflate wall-clock time. The same
  * verifiers, tokens and String copies as the JMH benchmarks; the best of several rounds after
  * warm-up is reported, with the garbage collector's time per operation over all rounds beside it
  * (collection runs on other threads, so the thread's CPU time alone leaves it out; on one busy core
@@ -296,7 +297,7 @@ public final class CpuTimePerOp {
 
   /**
    * CPU time so far of this thread and of Reactor's bounded-elastic threads, where the reactive
-   * filter as shipped verifies (and the rest of the chain runs): by thread id.
+   * filter verifies (and the rest of the chain runs) when it hops: by thread id.
    */
   private static Map<Long, Long> cpuTimes() {
     Map<Long, Long> times = new HashMap<>();

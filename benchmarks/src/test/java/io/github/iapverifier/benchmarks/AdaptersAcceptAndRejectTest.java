@@ -3,6 +3,8 @@ package io.github.iapverifier.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iapverifier.IapKeySource;
+import io.github.iapverifier.IapVerifier;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
@@ -147,6 +149,27 @@ class AdaptersAcceptAndRejectTest {
     assertThatThrownBy(() -> b.check("reject-all", Adapters.servlet(rejectAll)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("repeated");
+  }
+
+  @Test
+  void checkWhenTheReactiveFilterLeavesTheCallingThreadThenTheTrialFails() {
+    AdapterBenchmark b = benchmark("repeated");
+    // A key source that cannot answer from memory: the filter verifies on bounded-elastic.
+    IapKeySource jwks = IapKeySource.fromJwks(b.fx.jwks());
+    IapVerifier verifier =
+        IapVerifier.builder()
+            .audiences(Fixtures.AUDIENCE)
+            .keySource(jwks::key)
+            .clock(Fixtures.CLOCK)
+            .build();
+    try (ConfigurableApplicationContext context = Adapters.reactiveContext(verifier, false)) {
+      Adapters.Edge hopping = Adapters.reactive(Adapters.reactiveHandler(context));
+      assertThatThrownBy(() -> b.check("hopping", hopping, true))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not on the calling thread");
+    } finally {
+      verifier.close();
+    }
   }
 
   @Test

@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
  * its own, loads the keys at start-up and closes the verifier at shutdown. With no audience
  * configured and none detectable the app does not start ({@link IapConfigurationFailureAnalyzer}
  * says what to set): an app is never left silently unprotected. In a servlet web app, start-up
- * also fails when no IAP enforcement is registered at all ({@link IapEnforcementCheck}).
+ * also fails when no IAP enforcement is registered at all ({@link IapEnforcementCheck}), and in a
+ * reactive one when there is no {@link IapWebFilter} ({@link IapReactiveEnforcementCheck}).
  *
  * <p>The web side (servlet filter or Spring Security) and observability are configured by {@link
  * IapWebSecurityAutoConfiguration}, {@link IapServletFilterAutoConfiguration} and {@link
@@ -68,6 +69,16 @@ public final class IapAutoConfiguration {
     @Bean
     IapEnforcementCheck iapEnforcementCheck(ApplicationContext context) {
       return new IapEnforcementCheck(context);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  static class ReactiveEnforcementCheckConfiguration {
+
+    @Bean
+    IapReactiveEnforcementCheck iapReactiveEnforcementCheck(ApplicationContext context) {
+      return new IapReactiveEnforcementCheck(context);
     }
   }
 }

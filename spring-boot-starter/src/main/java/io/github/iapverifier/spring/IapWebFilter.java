@@ -91,11 +91,14 @@ public final class IapWebFilter implements WebFilter, Ordered {
   private final IapRequestPipeline pipeline;
   private final Scheduler scheduler;
   private final Supplier<List<WebExceptionHandler>> exceptionHandlers;
+  // Built once: DefaultWebFilterChain labels a Reactor checkpoint with it on every exchange.
+  private final String description;
 
   private IapWebFilter(Builder builder) {
     this.pipeline = builder.pipeline;
     this.scheduler = builder.scheduler;
     this.exceptionHandlers = builder.exceptionHandlers;
+    this.description = "IapWebFilter[" + pipeline + "]";
   }
 
   /**
@@ -268,7 +271,7 @@ public final class IapWebFilter implements WebFilter, Ordered {
 
   @Override
   public String toString() {
-    return "IapWebFilter[" + pipeline + "]";
+    return description;
   }
 
   /**

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -65,6 +66,36 @@ class ReactiveAutoConfigurationTest {
           assertThat(context).doesNotHaveBean("iapFilterRegistration");
           assertThat(context).doesNotHaveBean("iapSecurityFilterChain");
         });
+  }
+
+  @Test
+  void contextWhenWebFilterAutoConfigurationLeftOutThenRefusesToStart() {
+    new ReactiveWebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis =
+                  new IapConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis.getDescription())
+                  .startsWith("No IAP enforcement is registered: no IapWebFilter bean");
+              assertThat(analysis.getAction())
+                  .contains("IapWebFluxAutoConfiguration")
+                  .contains("iap.require-enforcement=false");
+            });
+  }
+
+  @Test
+  void contextWhenWebFilterAutoConfigurationLeftOutAndOptedOutThenStarts() {
+    new ReactiveWebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE,
+            "iap.jwks-uri=" + iap.jwksUri(),
+            "iap.require-enforcement=false")
+        .run(context -> assertThat(context).hasNotFailed());
   }
 
   @Test

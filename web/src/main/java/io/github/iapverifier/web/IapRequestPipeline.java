@@ -68,6 +68,8 @@ public final class IapRequestPipeline {
   private final boolean includeRejectionMessage;
   private final Map<Reason, Level> logLevels;
   private final Logger logger;
+  // Built once: reactive filter chains ask every filter for its description on every exchange.
+  private final String description;
 
   private IapRequestPipeline(Builder builder, IapVerifier verifier) {
     this.verifier = verifier;
@@ -76,6 +78,16 @@ public final class IapRequestPipeline {
     this.includeRejectionMessage = builder.includeRejectionMessage;
     this.logLevels = Collections.unmodifiableMap(new EnumMap<>(builder.logLevels));
     this.logger = builder.logger;
+    this.description =
+        "IapRequestPipeline[proxy="
+            + verifier.proxy().configName()
+            + ", audiences="
+            + verifier.audiences()
+            + ", excludedPaths="
+            + excludedPaths
+            + ", corsPreflight="
+            + (allowCorsPreflight ? "exempt" : "verified")
+            + "]";
   }
 
   /**
@@ -248,15 +260,7 @@ public final class IapRequestPipeline {
 
   @Override
   public String toString() {
-    return "IapRequestPipeline[proxy="
-        + verifier.proxy().configName()
-        + ", audiences="
-        + verifier.audiences()
-        + ", excludedPaths="
-        + excludedPaths
-        + ", corsPreflight="
-        + (allowCorsPreflight ? "exempt" : "verified")
-        + "]";
+    return description;
   }
 
   /**
