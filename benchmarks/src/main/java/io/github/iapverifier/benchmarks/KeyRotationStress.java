@@ -36,10 +36,11 @@ import java.util.concurrent.atomic.LongAdder;
  * signed with it once clients have fetched it, then the old key is withdrawn.
  *
  * <p>The server answers every fetch after {@value #SERVER_DELAY_MS} ms (a slow gstatic) with
- * {@code Cache-Control: max-age=2}, and the source refreshes after a quarter of that (Google's
+ * {@code Cache-Control: max-age=4}, and the source refreshes after a tenth of that (Google's
  * max-age is hours and the default refresh is at 80%: time is compressed here, so a run has
- * dozens of background refreshes; the 1.5 s left before expiry plays the role of the default's
- * minutes of margin, which a fetch on a loaded 2-core machine needs). "No request waits on the network" is checked two ways: a
+ * dozens of background refreshes; the 3.6 s left before expiry plays the role of the default's
+ * minutes of margin, which the fetch thread needs on a loaded 2-core machine, where it can wait
+ * well over a second for a CPU). "No request waits on the network" is checked two ways: a
  * watchdog looks at the verifying threads every millisecond and, whenever one is not running,
  * takes its stack; a stack inside the key lifecycle ({@code RemoteKeySource}'s internals) waiting
  * for a fetch counts as a wait.
@@ -171,7 +172,7 @@ public final class KeyRotationStress {
             Thread.currentThread().interrupt();
           }
           exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.getResponseHeaders().add("Cache-Control", "public, max-age=2");
+          exchange.getResponseHeaders().add("Cache-Control", "public, max-age=4");
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
@@ -183,8 +184,8 @@ public final class KeyRotationStress {
     try (RemoteKeySource remote =
         RemoteKeySource.builder()
             .jwksUri(new URI("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks"))
-            .ttlBounds(Duration.ofMillis(200), Duration.ofSeconds(2))
-            .refreshAhead(0.25)
+            .ttlBounds(Duration.ofMillis(200), Duration.ofSeconds(4))
+            .refreshAhead(0.1)
             .eventListener(
                 new IapEventListener() {
                   @Override
