@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** A real HTTP client for the test apps: the JDK's, no Spring test client in between. */
 final class Http {
@@ -26,10 +27,16 @@ final class Http {
   }
 
   HttpResponse<String> send(String method, String path, String... assertions) {
+    return send(method, path, Map.of(), assertions);
+  }
+
+  HttpResponse<String> send(
+      String method, String path, Map<String, String> headers, String... assertions) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
             .method(method, HttpRequest.BodyPublishers.noBody());
+    headers.forEach(request::header);
     for (String assertion : assertions) {
       request.header(IapVerifier.HEADER, assertion);
     }

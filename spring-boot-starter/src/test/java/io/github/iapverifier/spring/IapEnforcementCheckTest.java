@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -46,15 +47,31 @@ class IapEnforcementCheckTest {
     iap.close();
   }
 
+  /** The starter's auto-configuration of the verifier alone: any enforcement is the app's. */
+  private static WebApplicationContextRunner alone() {
+    return new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+        .withPropertyValues(
+            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri());
+  }
+
   private final WebApplicationContextRunner runner =
-      new WebApplicationContextRunner()
+      alone()
           .withConfiguration(
               AutoConfigurations.of(
-                  IapAutoConfiguration.class,
-                  IapServletFilterAutoConfiguration.class,
-                  IapWebSecurityAutoConfiguration.class))
-          .withPropertyValues(
-              "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri());
+                  IapServletFilterAutoConfiguration.class, IapWebSecurityAutoConfiguration.class));
+
+  private static WebApplicationContextRunner withoutSecurity() {
+    return alone().withClassLoader(new FilteredClassLoader("org.springframework.security"));
+  }
+
+  /** The failure analysis's description of a context that must not have started. */
+  private static String refusal(AssertableWebApplicationContext context) {
+    assertThat(context).hasFailed();
+    return new IapConfigurationFailureAnalyzer()
+        .analyze(context.getStartupFailure())
+        .getDescription();
+  }
 
   @Test
   void contextWhenNarrowChainWithoutIapThenRefusesToStartNamingTheConfigurer(
@@ -104,20 +121,11 @@ class IapEnforcementCheckTest {
   @Test
   void contextWhenSecurityAutoConfigurationLeftOutThenRefusesToStartForWantOfTheBackstop() {
     // An IAP chain alone would leave the paths outside it unverified.
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
+    alone()
         .withUserConfiguration(IapChain.class)
-        .withPropertyValues(
-            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
         .run(
-            context -> {
-              assertThat(context).hasFailed();
-              assertThat(
-                      new IapConfigurationFailureAnalyzer()
-                          .analyze(context.getStartupFailure())
-                          .getDescription())
-                  .startsWith("IAP's backstop filter is not registered");
-            });
+            context ->
+                assertThat(refusal(context)).startsWith("IAP's backstop filter is not registered"));
   }
 
   @Test
@@ -143,30 +151,14 @@ class IapEnforcementCheckTest {
 
   @Test
   void contextWhenFilterAutoConfigurationLeftOutThenRefusesToStart() {
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
-        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
-        .withPropertyValues(
-            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
-        .run(
-            context -> {
-              assertThat(context).hasFailed();
-              assertThat(
-                      new IapConfigurationFailureAnalyzer()
-                          .analyze(context.getStartupFailure())
-                          .getDescription())
-                  .startsWith("No IAP enforcement is registered");
-            });
+    withoutSecurity()
+        .run(context -> assertThat(refusal(context)).startsWith("No IAP enforcement is registered"));
   }
 
   @Test
   void contextWhenAppRegistersItsOwnFilterThenStarts() {
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
-        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+    withoutSecurity()
         .withUserConfiguration(OwnFilter.class)
-        .withPropertyValues(
-            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
         .run(context -> assertThat(context).hasNotFailed());
   }
 
@@ -213,23 +205,15 @@ class IapEnforcementCheckTest {
   }
 
   private void assertRefusedWithoutSecurity(Class<?> app, String gap) {
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
-        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+    withoutSecurity()
         .withUserConfiguration(app)
-        .withPropertyValues(
-            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE, "iap.jwks-uri=" + iap.jwksUri())
         .run(
-            context -> {
-              assertThat(context).hasFailed();
-              assertThat(
-                      new IapConfigurationFailureAnalyzer()
-                          .analyze(context.getStartupFailure())
-                          .getDescription())
-                  .startsWith("The IapFilter of 'mine' " + gap)
-                  .contains("map it to /* and every dispatcher type");
-            });
+            context ->
+                assertThat(refusal(context))
+                    .startsWith("The IapFilter of 'mine' " + gap)
+                    .contains("map it to /* and every dispatcher type"));
   }
+
 
   @Test
   void contextWhenOwnFilterSeesRequestDispatchesOnlyThenRefusesToStart() {
@@ -250,14 +234,9 @@ class IapEnforcementCheckTest {
 
   @Test
   void contextWhenOwnPartialFilterAndOptedOutThenStartsWithWarning(CapturedOutput output) {
-    new WebApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(IapAutoConfiguration.class))
-        .withClassLoader(new FilteredClassLoader("org.springframework.security"))
+    withoutSecurity()
         .withUserConfiguration(OwnFilterForApiOnly.class)
-        .withPropertyValues(
-            "iap.audiences=" + FakeIap.DEFAULT_AUDIENCE,
-            "iap.jwks-uri=" + iap.jwksUri(),
-            "iap.require-enforcement=false")
+        .withPropertyValues("iap.require-enforcement=false")
         .run(context -> assertThat(context).hasNotFailed());
     assertThat(output).contains("The IapFilter of 'mine' is mapped to /api/* only");
   }

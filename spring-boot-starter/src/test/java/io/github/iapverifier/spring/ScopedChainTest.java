@@ -2,16 +2,10 @@ package io.github.iapverifier.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iapverifier.IapVerifier;
 import io.github.iapverifier.spring.scopedchain.ScopedChainApplication;
 import io.github.iapverifier.test.FakeIap;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,8 +25,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class ScopedChainTest {
 
   static final FakeIap iap = FakeIap.start();
-  static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final String FORGED = "accounts.google.com:boss@example.com";
 
   @DynamicPropertySource
@@ -49,24 +41,11 @@ class ScopedChainTest {
   @LocalServerPort int port;
 
   HttpResponse<String> get(String path, String forgedEmail, String... assertions) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10));
-    if (forgedEmail != null) {
-      request.header("x-goog-authenticated-user-email", forgedEmail);
-    }
-    for (String assertion : assertions) {
-      request.header(IapVerifier.HEADER, assertion);
-    }
-    try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Map<String, String> headers =
+        forgedEmail == null ? Map.of() : Map.of("x-goog-authenticated-user-email", forgedEmail);
+    return new Http(port).send("GET", path, headers, assertions);
   }
+
 
   String ana() {
     return iap.token().email("ana@example.com").build();
