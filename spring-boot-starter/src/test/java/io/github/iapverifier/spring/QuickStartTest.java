@@ -84,6 +84,29 @@ class QuickStartTest {
   }
 
   @Test
+  void helloWhenCorsPreflightNotAllowedThen401Missing() {
+    HttpResponse<String> response =
+        http()
+            .send(
+                "OPTIONS",
+                "/hello",
+                Map.of(
+                    "Origin", "https://app.example.com",
+                    "Access-Control-Request-Method", "POST"));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).endsWith(Http.problemSuffix("MISSING"));
+  }
+
+  @Test
+  void helloWhenWrongAudienceThenDetailIsTheFixedSentence() {
+    HttpResponse<String> response = http().get("/hello", iap.token(SecureTokenTest.AUDIENCE));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).doesNotContain(AUDIENCE).doesNotContain("projects/");
+  }
+
+  @Test
   void helloWhenIapSelfTestTokensThen401WithTheirReasons() {
     Map<SecureTokenTest, String> expected =
         Map.of(
