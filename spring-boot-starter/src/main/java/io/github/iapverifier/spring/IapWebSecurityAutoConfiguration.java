@@ -101,7 +101,7 @@ public final class IapWebSecurityAutoConfiguration {
     /**
      * Right after Spring Security's filter (order {@code spring.security.filter.order}, -100 by
      * default), on every path and dispatcher type, so that it sees which requests an IAP chain has
-     * handled. Were it moved ahead, it would still fail closed: it then verifies every request.
+     * handled.
      */
     @Bean(BACKSTOP_REGISTRATION)
     FilterRegistrationBean<IapChainBackstopFilter> iapChainBackstopRegistration(

@@ -103,7 +103,10 @@ class QuickStartTest {
     HttpResponse<String> response = http().get("/hello", iap.token(SecureTokenTest.AUDIENCE));
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.body()).doesNotContain(AUDIENCE).doesNotContain("projects/");
+    assertThat(response.body())
+        .contains("\"detail\":\"The IAP assertion is meant for another application.\"")
+        .doesNotContain(AUDIENCE)
+        .doesNotContain("projects/");
   }
 
   @Test
